@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// One build, three outputs (STYLE §15):
+//   dist/src/**         npm ESM, one module per source file, dependencies external, + .d.ts
+//   dist/sse-chat.js    one self-contained minified ES module
+//   dist/sse-chat.iife.js  one classic <script> file, global `SseChat`
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const define = { __SSE_CHAT_VERSION__: JSON.stringify(version) };
+/** The entry of the self-contained files (the elements' define module will join it). */
+const bundleEntry = 'src/bundle.ts';
+
+export async function buildAll({ quiet = false } = {}) {
+  const started = Date.now();
+  rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+  const sources = ['src', 'components'].flatMap((dir) =>
+    readdirSync(new URL(`../${dir}`, import.meta.url), { recursive: true })
+      .map((file) => `${dir}/${file}`)
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
+  );
+  await Promise.all([
+    build({
+      absWorkingDir: root,
+      entryPoints: sources,
+      outdir: 'dist',
+      outbase: '.',
+      format: 'esm',
+      target: 'es2021',
+      sourcemap: true,
+      define,
+      logLevel: 'warning',
+    }),
+    build({
+      absWorkingDir: root,
+      entryPoints: [bundleEntry],
+      outfile: 'dist/sse-chat.js',
+      bundle: true,
+      format: 'esm',
+      minify: true,
+      target: 'es2021',
+      sourcemap: true,
+      legalComments: 'eof',
+      define,
+      logLevel: 'warning',
+    }),
+    build({
+      absWorkingDir: root,
+      entryPoints: [bundleEntry],
+      outfile: 'dist/sse-chat.iife.js',
+      bundle: true,
+      format: 'iife',
+      globalName: 'SseChat',
+      minify: true,
+      target: 'es2021',
+      sourcemap: true,
+      legalComments: 'eof',
+      define,
+      logLevel: 'warning',
+    }),
+  ]);
+  execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (!quiet) console.log(`built dist/ in ${Date.now() - started} ms`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  buildAll().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

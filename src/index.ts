@@ -1,0 +1,44 @@
+/**
+ * sse-chat — the stream core: a resumable Server-Sent-Events answer stream and the pure
+ * modules it is built from. The elements build on this.
+ */
+export {
+  StreamController,
+  DEFAULT_CONFIG,
+  normalizeHeaders,
+  type StatusDetail,
+  type StreamCallbacks,
+  type StreamConfig,
+  type StreamControllerOptions,
+  type StreamOutcome,
+  type StreamRequest,
+  type StreamResult,
+  type StreamStats,
+  type Transport,
+} from './stream-controller.js';
+export { createEscapeDecoder, decodeEscapes, type EscapeDecoder } from './escape-decoder.js';
+export { createMessageModel, type BlockChange, type MessageModel } from './message-model.js';
+export {
+  createAdapter,
+  createAgentAdapter,
+  createOpenAiAdapter,
+  createTextAdapter,
+  shouldDecodeEscapes,
+  type ParsedEvent,
+  type ProtocolAdapter,
+} from './protocols/index.js';
+export { computeDelay, parseRetryAfter, type BackoffOptions } from './backoff.js';
+export {
+  STREAM_STATUS,
+  PROTOCOLS,
+  ERROR_TYPES,
+  SseChatError,
+  type BlockName,
+  type BlockOp,
+  type NamedEvent,
+  type ProtocolName,
+  type SseChatErrorType,
+  type SseMessage,
+  type StreamStatus,
+} from './types.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,74 @@
+/**
+ * The contract every wire-format adapter fulfils (DESIGN §5), and the helpers they share.
+ *
+ * Reading an event is split in two so the stream controller can drop replays between
+ * the steps: `parse()` is stateless (it only says what the event is and which sequence
+ * number it carries), `apply()` turns a parsed event into block operations and may keep
+ * state (the `text` protocol's `<think>` routing). Neither ever throws: bad input is
+ * skipped with one `console.warn`.
+ */
+import type { BlockOp, NamedEvent, SseMessage } from '../types.js';
+
+export interface ParsedEvent {
+  /** Sequence number for dedup and resume; `undefined`: applied without dedup. */
+  seq?: number;
+  /** The server's id for this answer, when the event names one. */
+  messageId?: string;
+  /** Block operations, for stateless protocols. */
+  ops?: BlockOp[];
+  /** Raw text still to be routed (`text` protocol). */
+  text?: string;
+  /** A named event outside the chat protocol. */
+  named?: NamedEvent;
+}
+
+export interface ProtocolAdapter {
+  parse(message: SseMessage): ParsedEvent | undefined;
+  apply(event: ParsedEvent): BlockOp[];
+  /** The answer ended: returns what was still held back. */
+  end(): BlockOp[];
+}
+
+/** Receives the warnings of an adapter (defaults to `console.warn`). */
+export type Warn = (message: string) => void;
+
+export const defaultWarn: Warn = (message) => console.warn(`sse-chat: ${message}`);
+
+/** An `id:` field as a sequence number: a non-negative safe integer, else `undefined`. */
+export function parseSeq(id: string): number | undefined {
+  if (!/^\d{1,15}$/.test(id)) return undefined;
+  return Number(id);
+}
+
+/** Whether an event is of the default type (no `event:` field, or `event: message`). */
+export function isDefaultEvent(message: SseMessage): boolean {
+  return message.event === '' || message.event === 'message';
+}
+
+/** A short, printable excerpt of event data for warnings. */
+export function excerpt(data: string): string {
+  return JSON.stringify(data.length > 80 ? `${data.slice(0, 77)}...` : data);
+}
+
+export function namedEvent(message: SseMessage): ParsedEvent {
+  return {
+    seq: parseSeq(message.id),
+    named: { type: message.event, data: message.data, id: message.id },
+  };
+}
+
+/** Parses JSON data, warning (and returning `undefined`) when it is not a JSON object. */
+export function parseObject(data: string, warn: Warn): Record<string, unknown> | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    warn(`skipped an event whose data is not valid JSON: ${excerpt(data)}`);
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    warn(`skipped an event whose data is not a JSON object: ${excerpt(data)}`);
+    return undefined;
+  }
+  return value as Record<string, unknown>;
+}

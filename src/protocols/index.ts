@@ -1,0 +1,27 @@
+import type { ProtocolName } from '../types.js';
+import type { ProtocolAdapter, Warn } from './adapter.js';
+import { createAgentAdapter } from './agent.js';
+import { createOpenAiAdapter } from './openai.js';
+import { createTextAdapter } from './text.js';
+
+export type { ParsedEvent, ProtocolAdapter, Warn } from './adapter.js';
+export { parseSeq } from './adapter.js';
+export { createAgentAdapter, createOpenAiAdapter, createTextAdapter };
+
+/** A fresh adapter (with fresh state) for one answer in the given wire format. */
+export function createAdapter(protocol: ProtocolName, options: { warn?: Warn } = {}): ProtocolAdapter {
+  switch (protocol) {
+    case 'openai':
+      return createOpenAiAdapter(options);
+    case 'text':
+      return createTextAdapter();
+    default:
+      return createAgentAdapter(options);
+  }
+}
+
+/** Whether escaped newlines are decoded for a protocol under `decode-escapes` (DESIGN §2). */
+export function shouldDecodeEscapes(protocol: ProtocolName, setting: 'auto' | 'on' | 'off'): boolean {
+  if (setting === 'auto') return protocol !== 'openai';
+  return setting === 'on';
+}
