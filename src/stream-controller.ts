@@ -452,13 +452,14 @@ export class StreamController implements ReactiveController {
     run.stats.attempts++;
     const { connectTimeout, heartbeatTimeout } = this.config;
     const connectTimer = connectTimeout > 0 ? this.#timer(run, () => attempt.abort('connect-timeout'), connectTimeout) : undefined;
+    const { signal } = attempt.controller;
     let response: Response;
     try {
-      response = await this.#fetch(input, { ...init, signal: attempt.controller.signal });
+      response = await abortable(this.#fetch(input, { ...init, signal }), signal);
     } finally {
       this.#clearTimer(run, connectTimer);
     }
-    if (!response.body || run.current !== attempt) return response;
+    if (!response.body || NULL_BODY_STATUS.includes(response.status) || run.current !== attempt) return response;
     attempt.lastByteAt = Date.now();
     if (heartbeatTimeout > 0) {
       // Compare the clock with the last byte rather than trusting a timer's firing:
@@ -471,11 +472,15 @@ export class StreamController implements ReactiveController {
       };
       this.#timer(run, check, heartbeatTimeout);
     }
-    const body = watchBody(response.body, (bytes) => {
-      attempt.lastByteAt = Date.now();
-      attempt.bytes += bytes;
-      run.stats.bytes += bytes;
-    });
+    const body = watchBody(
+      response.body,
+      (bytes) => {
+        attempt.lastByteAt = Date.now();
+        attempt.bytes += bytes;
+        run.stats.bytes += bytes;
+      },
+      signal,
+    );
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
@@ -560,10 +565,11 @@ export class StreamController implements ReactiveController {
       const url = this.#urlFor(run, endpoint);
       let json: unknown;
       try {
-        const response = await this.#fetch(url, {
-          headers: { ...normalizeHeaders(this.config.headers), accept: 'application/json' },
-          signal: attempt.controller.signal,
-        });
+        const { signal } = attempt.controller;
+        const response = await abortable(
+          this.#fetch(url, { headers: { ...normalizeHeaders(this.config.headers), accept: 'application/json' }, signal }),
+          signal,
+        );
         if (run.ended) return;
         if (response.status === 204) {
           run.finished = true;
@@ -714,6 +720,19 @@ export class StreamController implements ReactiveController {
 }
 
 // --- module helpers (no state) -----------------------------------------------------------
+
+/** Statuses whose responses have no body (a `Response` cannot be built with one). */
+const NULL_BODY_STATUS = [101, 204, 205, 304];
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (a custom `fetch` may ignore it). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('The request was aborted.', 'AbortError'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -8,6 +8,7 @@ const BOM = [0xef, 0xbb, 0xbf];
 export function watchBody(
   body: ReadableStream<Uint8Array>,
   onChunk: (byteLength: number) => void,
+  signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   let head: Uint8Array | undefined = new Uint8Array(0); // first bytes, until the BOM question is settled
 
@@ -22,6 +23,13 @@ export function watchBody(
 
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
+      start(controller) {
+        // A `fetch` that ignores its signal (a scripted one, say) must not leave the
+        // reader hanging: aborting errors the stream and cancels the source.
+        const fail = () => controller.error(new DOMException('The stream was aborted.', 'AbortError'));
+        if (signal?.aborted) fail();
+        else signal?.addEventListener('abort', fail, { once: true });
+      },
       transform(chunk, controller) {
         onChunk(chunk.byteLength);
         if (!head) {

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm start`: build, then serve the demo page and the reference SSE server on
+// http://localhost:8787 (PORT overrides). Ctrl+C shuts down cleanly.
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAll } from './build.mjs';
+import { createSseChatServer } from '../server/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const port = Number(process.env.PORT ?? 8787);
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+/** Only these are served: the demo page, the built files and the examples. */
+const PUBLIC = ['index.html', `dist${sep}`, `examples${sep}`];
+
+await buildAll();
+// The demo's chaos panel injects faults, so they are on here (and only here).
+const api = createSseChatServer({ faults: true, corsOrigin: process.env.CORS_ORIGIN });
+
+const server = createServer((req, res) => {
+  if (api.handle(req, res)) return;
+  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  const file = normalize(path === '/' ? 'index.html' : path.slice(1));
+  if (!PUBLIC.some((p) => file === p || file.startsWith(p))) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  const full = join(root, file);
+  try {
+    if (!statSync(full).isFile()) throw new Error('not a file');
+  } catch {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  res.writeHead(200, { 'content-type': TYPES[extname(full)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  createReadStream(full).pipe(res);
+});
+
+server.listen(port, () => {
+  console.log(`sse-chat demo: http://localhost:${port}/`);
+});
+
+function shutdown() {
+  console.log('\nshutting down');
+  api.close();
+  server.close(() => process.exit(0));
+  server.closeAllConnections?.();
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

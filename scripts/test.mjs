@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `npm test`: the server's node tests, a build (one browser group loads the built
+// classic-script file), then every browser test in Chromium. Ends with one line:
+// "N passed, M failed" over all of them.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAll } from './build.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'sse-chat-test-'));
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+// 1. Reference server: node --test, TAP copy to a file for the counts. Node 20 has no
+// globs and would run helper modules as test files, so the *.test.js files are listed.
+const serverTests = readdirSync(join(root, 'server', 'test'))
+  .filter((f) => f.endsWith('.test.js'))
+  .map((f) => join('server', 'test', f));
+const tap = join(work, 'server.tap');
+const node = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...serverTests],
+  { cwd: root, stdio: 'inherit' },
+);
+const tapText = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+const tapCount = (key) => Number(tapText.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
+totals.passed += tapCount('pass');
+totals.failed += tapCount('fail') + (node.status !== 0 && tapCount('fail') === 0 ? 1 : 0);
+totals.skipped += tapCount('skipped');
+
+// 2. Build, then 3. the browser tests.
+try {
+  await buildAll();
+} catch (error) {
+  console.error(error);
+  totals.failed++;
+}
+const summary = join(work, 'browser.json');
+const wtr = spawnSync(bin('web-test-runner'), process.argv.slice(2), {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, SSE_CHAT_TEST_SUMMARY: summary },
+});
+if (existsSync(summary)) {
+  const browser = JSON.parse(readFileSync(summary, 'utf8'));
+  totals.passed += browser.passed;
+  totals.failed += browser.failed;
+  totals.skipped += browser.skipped;
+}
+if (wtr.status !== 0 && !existsSync(summary)) totals.failed++;
+if (wtr.status !== 0 && totals.failed === 0) totals.failed++; // runner failed for another reason
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exit(totals.failed > 0 || node.status !== 0 || wtr.status !== 0 ? 1 : 0);

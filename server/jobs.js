@@ -1,0 +1,335 @@
+// @ts-check
+/**
+ * Generation jobs: one per answer (`message_id`), running independently of any client
+ * connection, like a real LLM job. Each job appends numbered events to its log; any number
+ * of connections follow the log from any offset.
+ */
+import { randomUUID } from 'node:crypto';
+import { chunkText, escapeContent, hashString, scriptFor, unescapeContent } from './script.js';
+
+/** With `chunkMs === 0` the whole answer is appended in batches of this many events. */
+const BATCH_SIZE = 200;
+
+/**
+ * @typedef {object} LogEntry
+ * @property {number} seq  sequence number, 1-based, `log[seq - 1]`
+ * @property {string} [event]  SSE event name, only for non-protocol events
+ * @property {string} data  the SSE data string (`JSON.stringify(payload)`)
+ * @property {Record<string, unknown>} payload
+ */
+
+/**
+ * @typedef {object} ConnectionRecord one request to the stream endpoint, for debugging
+ * @property {number} index  0 for the first request of the message, 1 for its first resume, …
+ * @property {string} method
+ * @property {number} offset
+ * @property {string | null} lastEventId  the raw `Last-Event-ID` header
+ * @property {Record<string, string>} query
+ * @property {{accept: string | null, 'content-type': string | null, 'x-test': string | null}} headers
+ * @property {string | null} bodyConversationId
+ * @property {string} fault  the fault entry applied (`ok` when none)
+ * @property {number} status  the response status
+ * @property {boolean} open  whether the response is still open
+ * @property {number} events  events of the log written on this connection
+ * @property {number} bytes  body bytes written on this connection
+ */
+
+/** @typedef {(entry: LogEntry) => void} Listener */
+
+/**
+ * @typedef {object} JobStoreOptions
+ * @property {number} [chunkMs]  ms between events of new jobs (0: as fast as possible)
+ * @property {number} [retentionMs]  how long finished jobs are kept
+ * @property {number} [maxJobs]  at most this many jobs are kept
+ * @property {() => number} [now]
+ * @property {(fn: () => void, ms: number) => unknown} [setTimer]
+ * @property {(timer: any) => void} [clearTimer]
+ */
+
+/**
+ * @typedef {object} CreateJobOptions
+ * @property {string} [messageId]  default: a random UUID
+ * @property {string | null} [conversationId]
+ * @property {string} [prompt]
+ * @property {number} [chunkMs]  overrides the store's default for this job
+ * @property {number} [size]  grow the answer to about this many characters
+ */
+
+export class Job {
+  /** @type {Set<Listener>} */
+  #listeners = new Set();
+  #now;
+
+  /**
+   * @param {{messageId: string, conversationId: string | null, prompt: string,
+   *   think: string, answer: string, now: () => number}} init
+   */
+  constructor({ messageId, conversationId, prompt, think, answer, now }) {
+    this.#now = now;
+    this.messageId = messageId;
+    this.conversationId = conversationId;
+    this.prompt = prompt;
+    /** @type {LogEntry[]} */
+    this.log = [];
+    /** The final think text, unescaped (after a stop: the part that was streamed). */
+    this.think = think;
+    /** The final answer text, unescaped (after a stop: the part that was streamed). */
+    this.answer = answer;
+    this.done = false;
+    this.stopped = false;
+    this.createdAt = now();
+    /** @type {number | null} */
+    this.finishedAt = null;
+    /** How many times the answer was generated: always 1, a resume never regenerates. */
+    this.generations = 1;
+    /** @type {ConnectionRecord[]} */
+    this.connections = [];
+    /** How many poll requests read this job. */
+    this.polls = 0;
+  }
+
+  /** The sequence number of the last event (0 before any). */
+  get lastSeq() {
+    return this.log.length;
+  }
+
+  /**
+   * Calls `listener` after each event appended to the log.
+   * @param {Listener} listener
+   * @returns {() => void} unsubscribe
+   */
+  subscribe(listener) {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Appends an event. The job is marked done before listeners hear of a final event.
+   * @param {{event?: string, payload: Record<string, unknown>, final?: boolean}} event
+   * @returns {LogEntry}
+   */
+  append({ event, payload, final = false }) {
+    if (this.done) throw new Error(`job ${this.messageId} is already finished`);
+    /** @type {LogEntry} */
+    const entry = { seq: this.log.length + 1, data: JSON.stringify(payload), payload };
+    if (event) entry.event = event;
+    this.log.push(entry);
+    if (final) {
+      this.done = true;
+      this.finishedAt = this.#now();
+    }
+    for (const listener of [...this.#listeners]) listener(entry);
+    return entry;
+  }
+}
+
+/**
+ * The events of one scripted answer, produced lazily so that item ids can be the sequence
+ * numbers they get when appended.
+ * @param {Job} job
+ * @param {number} seed
+ * @returns {Generator<{event?: string, payload: Record<string, unknown>, final?: boolean}, void, void>}
+ */
+function* scriptedEvents(job, seed) {
+  const message_id = job.messageId;
+  for (const content of chunkText(escapeContent(job.think), seed)) {
+    yield { payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type: 'think', content }] } };
+  }
+  yield { event: 'task_progress', payload: { message_id, step: 'drafting', progress: 0.5 } };
+  for (const content of chunkText(escapeContent(job.answer), (seed ^ 0x9e3779b9) >>> 0)) {
+    yield { payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type: 'text', content }] } };
+  }
+  yield {
+    payload: { mode: 'finish', message_id, meta: { status: 'available', chars: job.answer.length } },
+    final: true,
+  };
+}
+
+/**
+ * Rebuilds the texts a client has received so far from the log (used when a job stops).
+ * @param {Job} job
+ */
+function streamedTexts(job) {
+  /** @type {Record<string, string[]>} */
+  const parts = { think: [], text: [] };
+  for (const { payload } of job.log) {
+    if (payload.mode !== 'append' || !Array.isArray(payload.data)) continue;
+    for (const item of payload.data) parts[item.type]?.push(item.content);
+  }
+  return {
+    think: unescapeContent(/** @type {string[]} */ (parts.think).join('')),
+    answer: unescapeContent(/** @type {string[]} */ (parts.text).join('')),
+  };
+}
+
+/** @param {unknown} timer */
+function unref(timer) {
+  /** @type {{unref?: () => void} | null} */ (timer)?.unref?.();
+  return timer;
+}
+
+/**
+ * Creates the store of generation jobs.
+ * @param {JobStoreOptions} [options]
+ */
+export function createJobStore(options = {}) {
+  const {
+    chunkMs: defaultChunkMs = 30,
+    retentionMs = 5 * 60_000,
+    maxJobs = 200,
+    now = Date.now,
+  } = options;
+  /** @type {(fn: () => void, ms: number) => unknown} */
+  const setTimer = options.setTimer ?? setTimeout;
+  /** @type {(timer: any) => void} */
+  const clearTimer = options.clearTimer ?? clearTimeout;
+
+  /** @type {Map<string, Job>} insertion order = creation order */
+  const jobs = new Map();
+  /** @type {Map<Job, () => void>} cancels the generation of running jobs */
+  const generators = new Map();
+  /** @type {Map<Job, unknown>} retention timers of finished jobs */
+  const expiries = new Map();
+  let closed = false;
+
+  /**
+   * Starts a new job and its generation.
+   * @param {CreateJobOptions} [init]
+   * @returns {Job}
+   */
+  function create({ messageId = randomUUID(), conversationId = null, prompt = '', chunkMs, size } = {}) {
+    if (closed) throw new Error('job store is closed');
+    if (jobs.has(messageId)) throw new Error(`job ${messageId} already exists`);
+    const { think, answer } = scriptFor(prompt, { size });
+    const job = new Job({ messageId, conversationId, prompt, think, answer, now });
+    jobs.set(messageId, job);
+    generators.set(job, generate(job, chunkMs ?? defaultChunkMs));
+    evict();
+    return job;
+  }
+
+  /**
+   * Runs a job's generation; returns a function that cancels it.
+   * @param {Job} job
+   * @param {number} chunkMs
+   */
+  function generate(job, chunkMs) {
+    const events = scriptedEvents(job, hashString(job.messageId));
+    /** Appends the next event; false when there is none left. */
+    const step = () => {
+      const next = events.next();
+      if (next.done) return false;
+      job.append(next.value);
+      if (job.done) finished(job);
+      return !job.done;
+    };
+    if (chunkMs > 0) {
+      /** @type {unknown} */
+      let timer = null;
+      const tick = () => {
+        timer = step() ? unref(setTimer(tick, chunkMs)) : null;
+      };
+      timer = unref(setTimer(tick, chunkMs));
+      return () => {
+        if (timer !== null) clearTimer(timer);
+        timer = null;
+      };
+    }
+    /** @type {NodeJS.Immediate | null} */
+    let immediate = null;
+    const batch = () => {
+      immediate = null;
+      for (let i = 0; i < BATCH_SIZE; i++) if (!step()) return;
+      immediate = setImmediate(batch).unref();
+    };
+    immediate = setImmediate(batch).unref();
+    return () => {
+      if (immediate !== null) clearImmediate(immediate);
+      immediate = null;
+    };
+  }
+
+  /**
+   * Bookkeeping once a job has its finish event: schedule its removal.
+   * @param {Job} job
+   */
+  function finished(job) {
+    generators.delete(job);
+    expiries.set(job, unref(setTimer(() => remove(job), retentionMs)));
+  }
+
+  /**
+   * Drops a job from the store (connections still holding it keep working).
+   * @param {Job} job
+   */
+  function remove(job) {
+    generators.get(job)?.();
+    generators.delete(job);
+    if (expiries.has(job)) clearTimer(expiries.get(job));
+    expiries.delete(job);
+    if (jobs.get(job.messageId) === job) jobs.delete(job.messageId);
+  }
+
+  /** Keeps at most `maxJobs`: evicts the oldest finished jobs, then the oldest running ones. */
+  function evict() {
+    while (jobs.size > Math.max(1, maxJobs)) {
+      let victim = null;
+      for (const job of jobs.values()) {
+        if (job.done) {
+          victim = job;
+          break;
+        }
+      }
+      victim ??= /** @type {Job} */ (jobs.values().next().value);
+      if (!victim.done) stop(victim.messageId);
+      remove(victim);
+    }
+  }
+
+  /**
+   * Cancels a job's generation and appends a `stopped` finish event.
+   * @param {string} messageId
+   * @returns {boolean} false when the job is unknown
+   */
+  function stop(messageId) {
+    const job = jobs.get(messageId);
+    if (!job) return false;
+    if (job.done) return true;
+    generators.get(job)?.();
+    const texts = streamedTexts(job);
+    job.think = texts.think;
+    job.answer = texts.answer;
+    job.stopped = true;
+    job.append({ payload: { mode: 'finish', message_id: job.messageId, meta: { status: 'stopped' } }, final: true });
+    finished(job);
+    return true;
+  }
+
+  /** Stops every generation and timer and forgets every job. */
+  function close() {
+    closed = true;
+    for (const cancel of generators.values()) cancel();
+    for (const timer of expiries.values()) clearTimer(timer);
+    generators.clear();
+    expiries.clear();
+    jobs.clear();
+  }
+
+  return {
+    create,
+    stop,
+    close,
+    /** @param {string} messageId */
+    get: (messageId) => jobs.get(messageId),
+    /** The number of jobs kept. */
+    get size() {
+      return jobs.size;
+    },
+    /** The jobs kept, oldest first. */
+    list: () => [...jobs.values()],
+  };
+}
+
+/** @typedef {ReturnType<typeof createJobStore>} JobStore */

@@ -1,0 +1,163 @@
+// @ts-check
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createJobStore } from '../jobs.js';
+import { scriptFor } from '../script.js';
+import { decodeTexts } from './helpers.js';
+
+/** A fake clock with timers, advanced by hand. */
+function fakeTime() {
+  let now = 1_000_000;
+  let nextId = 1;
+  /** @type {Map<number, {at: number, fn: () => void}>} */
+  const timers = new Map();
+  return {
+    now: () => now,
+    /** @param {() => void} fn @param {number} ms */
+    setTimer: (fn, ms) => {
+      const id = nextId++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    /** @param {number} id */
+    clearTimer: (id) => {
+      timers.delete(id);
+    },
+    /** Runs every timer due within `ms`, in time order. @param {number} ms */
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        let dueId = 0;
+        let due = null;
+        for (const [id, timer] of timers) {
+          if (timer.at <= end && (!due || timer.at < due.at)) [dueId, due] = [id, timer];
+        }
+        if (!due) break;
+        timers.delete(dueId);
+        now = Math.max(now, due.at);
+        due.fn();
+      }
+      now = end;
+    },
+    get pending() {
+      return timers.size;
+    },
+  };
+}
+
+/** @param {ReturnType<typeof fakeTime>} time @param {object} [options] */
+function store(time, options = {}) {
+  return createJobStore({ chunkMs: 10, now: time.now, setTimer: time.setTimer, clearTimer: time.clearTimer, ...options });
+}
+
+test('a job generates think, task_progress, text, finish with consecutive seqs, one per chunkMs', () => {
+  const time = fakeTime();
+  const jobs = store(time);
+  const job = jobs.create({ messageId: 'm1', conversationId: 'c1', prompt: 'hello' });
+  assert.equal(job.log.length, 0);
+  time.advance(10);
+  assert.equal(job.log.length, 1);
+  /** @type {number[]} */
+  const heard = [];
+  const unsubscribe = job.subscribe((entry) => heard.push(entry.seq));
+  time.advance(30);
+  assert.deepEqual(heard, [2, 3, 4]);
+  unsubscribe();
+  time.advance(60_000);
+  assert.equal(heard.length, 3);
+  assert.ok(job.done && !job.stopped);
+  assert.deepEqual(
+    job.log.map((e) => e.seq),
+    job.log.map((_, i) => i + 1),
+  );
+  const kinds = job.log.map((e) => e.event ?? `${e.payload.mode}:${/** @type {any} */ (e.payload).data?.[0]?.type ?? ''}`);
+  const progress = kinds.indexOf('task_progress');
+  assert.ok(kinds.slice(0, progress).every((k) => k === 'append:think') && progress > 10);
+  assert.ok(kinds.slice(progress + 1, -1).every((k) => k === 'append:text'));
+  assert.equal(kinds.at(-1), 'finish:');
+  assert.equal(kinds.filter((k) => k === 'task_progress').length, 1);
+  for (const entry of job.log) assert.equal(entry.data, JSON.stringify(entry.payload));
+  const expected = scriptFor('hello');
+  assert.deepEqual(decodeTexts(job.log), expected);
+  assert.deepEqual({ think: job.think, answer: job.answer }, expected);
+  assert.deepEqual(job.log.at(-1)?.payload, {
+    mode: 'finish',
+    message_id: 'm1',
+    meta: { status: 'available', chars: expected.answer.length },
+  });
+  jobs.close();
+});
+
+test('finished jobs are dropped after retentionMs', () => {
+  const time = fakeTime();
+  const jobs = store(time, { retentionMs: 60_000 });
+  const job = jobs.create({ messageId: 'm1' });
+  while (!job.done) time.advance(10);
+  assert.equal(job.finishedAt, time.now());
+  time.advance(59_999);
+  assert.equal(jobs.get('m1'), job);
+  time.advance(1);
+  assert.equal(jobs.get('m1'), undefined);
+  assert.equal(jobs.size, 0);
+  assert.equal(time.pending, 0);
+});
+
+test('at most maxJobs are kept: oldest finished first, then oldest running', () => {
+  const time = fakeTime();
+  const jobs = store(time, { maxJobs: 2 });
+  const a = jobs.create({ messageId: 'a' });
+  while (!a.done) time.advance(10);
+  const b = jobs.create({ messageId: 'b' });
+  const c = jobs.create({ messageId: 'c' });
+  assert.deepEqual(jobs.list(), [b, c], 'the finished job goes first');
+  time.advance(20);
+  const d = jobs.create({ messageId: 'd' });
+  assert.deepEqual(jobs.list(), [c, d]);
+  assert.ok(b.stopped && b.done, 'an evicted running job is stopped');
+  jobs.close();
+  assert.equal(time.pending, 0);
+});
+
+test('stop cancels generation and appends a stopped finish; the texts become what was streamed', () => {
+  const time = fakeTime();
+  const jobs = store(time);
+  const job = jobs.create({ messageId: 'm1', prompt: 'hello' });
+  time.advance(10 * 100);
+  assert.equal(job.log.length, 100);
+  assert.equal(jobs.stop('m1'), true);
+  assert.ok(job.done && job.stopped);
+  assert.deepEqual(job.log.at(-1)?.payload, { mode: 'finish', message_id: 'm1', meta: { status: 'stopped' } });
+  time.advance(10_000);
+  assert.equal(job.log.length, 101, 'nothing after the stop');
+  const streamed = decodeTexts(job.log);
+  assert.deepEqual({ think: job.think, answer: job.answer }, streamed);
+  assert.ok(scriptFor('hello').answer.startsWith(job.answer.slice(0, -1)));
+  assert.equal(jobs.stop('m1'), true, 'stopping twice is fine');
+  assert.equal(jobs.stop('nope'), false);
+  jobs.close();
+});
+
+test('chunkMs 0 appends everything asynchronously in batches', async () => {
+  const jobs = createJobStore({ chunkMs: 0 });
+  const job = jobs.create({ messageId: 'm1', size: 20_000 });
+  assert.equal(job.log.length, 0, 'nothing synchronously');
+  let notified = 0;
+  job.subscribe(() => notified++);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(job.log.length > 0 && job.log.length <= 200, `first batch: ${job.log.length}`);
+  while (!job.done) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(notified, job.log.length);
+  assert.equal(decodeTexts(job.log).answer, scriptFor('', { size: 20_000 }).answer);
+  jobs.close();
+});
+
+test('close() stops every job and timer', () => {
+  const time = fakeTime();
+  const jobs = store(time);
+  const job = jobs.create({ messageId: 'm1' });
+  jobs.close();
+  assert.equal(time.pending, 0);
+  time.advance(1000);
+  assert.equal(job.log.length, 0);
+  assert.throws(() => jobs.create({ messageId: 'm2' }));
+});

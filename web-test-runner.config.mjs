@@ -1,0 +1,72 @@
+// @web/test-runner: every test runs in the system Chromium against the reference SSE
+// server, mounted here as middleware so tests hit real same-origin endpoints.
+import { chromeLauncher, defaultReporter } from '@web/test-runner';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { existsSync } from 'node:fs';
+import { createSseChatServer } from './server/index.js';
+import { summaryFileReporter } from './scripts/wtr-summary-reporter.mjs';
+
+const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+if (!existsSync(executablePath)) {
+  throw new Error(
+    `No Chromium found at ${executablePath}. Install one (Debian/Ubuntu: sudo apt-get install -y chromium) ` +
+      'or point CHROME_PATH at a Chrome/Chromium binary, then run the tests again.',
+  );
+}
+
+// Faults on: tests script cuts, stalls and errors per request. Fast pacing for tests.
+const server = createSseChatServer({ faults: true, chunkMs: 2, pingMs: 15000, basePath: '/api' });
+
+export default {
+  nodeResolve: { exportConditions: ['development'] },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: 'tsconfig.json' })],
+  middleware: [
+    function sseChatApi(ctx, next) {
+      if (!ctx.path.startsWith('/api/')) return next();
+      if (!server.handle(ctx.req, ctx.res)) return next();
+      ctx.respond = false; // the reference server writes the raw response itself
+      if (!ctx.res.headersSent) {
+        ctx.status = 200; // not Koa's default 404: the test runner would list every stream as a 404
+        ctx.res.statusMessage = ''; // ...but let the server's own status line speak ("404 Not Found")
+      }
+    },
+  ],
+  groups: [
+    { name: 'unit', files: 'test/unit/**/*.test.ts' },
+    { name: 'stream', files: 'test/stream/**/*.test.ts' },
+    {
+      // The built file, loaded the way legacy pages do: a classic <script>, no modules.
+      name: 'iife',
+      files: 'test/iife/**/*.test.ts',
+      testRunnerHtml: (testFramework) => `<!doctype html>
+        <html><body>
+          <script src="/dist/sse-chat.iife.js"></script>
+          <script type="module" src="${testFramework}"></script>
+        </body></html>`,
+    },
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          // Tests hide the page on purpose; keep its timers at full speed meanwhile.
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+        ],
+      },
+    }),
+  ],
+  concurrency: 1,
+  testFramework: { config: { timeout: 20000 } },
+  testsFinishTimeout: 10 * 60 * 1000,
+  reporters: [defaultReporter(), summaryFileReporter(process.env.SSE_CHAT_TEST_SUMMARY)],
+};
