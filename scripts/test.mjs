@@ -31,7 +31,15 @@ totals.passed += tapCount('pass');
 totals.failed += tapCount('fail') + (node.status !== 0 && tapCount('fail') === 0 ? 1 : 0);
 totals.skipped += tapCount('skipped');
 
-// 2. Build, then 3. the browser tests.
+// 2. Type-check everything (tests included), build, then 3. the browser tests.
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (tsc.status !== 0) {
+  console.error('type check failed');
+  totals.failed++;
+}
 try {
   await buildAll();
 } catch (error) {

@@ -18,7 +18,7 @@ function mulberry32(seed: number) {
   };
 }
 
-const TRIALS = 30;
+const TRIALS = 50;
 const SEED = 20261122;
 
 function randomPlan(random: () => number): string {
