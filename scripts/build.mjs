@@ -5,7 +5,7 @@
 //   dist/sse-chat.iife.js  one classic <script> file, global `SseChat`
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,7 +17,9 @@ const bundleEntry = 'src/bundle.ts';
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-  const sources = ['src', 'components'].flatMap((dir) =>
+  const sources = ['src', 'components']
+    .filter((dir) => existsSync(new URL(`../${dir}`, import.meta.url)))
+    .flatMap((dir) =>
     readdirSync(new URL(`../${dir}`, import.meta.url), { recursive: true })
       .map((file) => `${dir}/${file}`)
       .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
