@@ -87,6 +87,13 @@ function parseEntry(entry) {
   return fault;
 }
 
+/** Faults that are a plain switch, each named like the Fault field it sets to true. */
+const FLAG_FAULTS = /** @type {const} */ (['hang', 'malformed', 'buffer', 'ctype']);
+/** Status faults without an argument. */
+const BARE_STATUS_FAULTS = ['500', '404', '408', '204'];
+/** Faults that take a number, each named like the Fault field the number goes to. */
+const NUMBER_FAULTS = /** @type {const} */ (['cut', 'close', 'stall', 'replay', 'retry']);
+
 /**
  * Applies one `name[:arg]` part to a fault; false when it is not understood.
  * @param {Fault} fault
@@ -104,54 +111,27 @@ function applyPart(fault, part) {
     fault.retryAfter = arg;
     return true;
   }
-  if (bare) {
-    switch (name) {
-      case 'hang':
-        fault.hang = true;
-        return true;
-      case 'malformed':
-        fault.malformed = true;
-        return true;
-      case 'buffer':
-        fault.buffer = true;
-        return true;
-      case 'ctype':
-        fault.ctype = true;
-        return true;
-      case '500':
-      case '404':
-      case '408':
-      case '204':
-        fault.status = Number(name);
-        return true;
-      default:
-        return false;
-    }
+  const flag = FLAG_FAULTS.find((f) => f === name);
+  if (bare && flag) {
+    fault[flag] = true;
+    return true;
   }
-  switch (name) {
-    case 'cut':
-      fault.cut = arg;
-      return true;
-    case 'close':
-      fault.close = arg;
-      return true;
-    case 'stall':
-      fault.stall = arg;
-      return true;
-    case 'replay':
-      fault.replay = /** @type {number} */ (arg);
-      return true;
-    case 'retry':
-      fault.retry = arg;
-      return true;
-    case '503date':
-      fault.status = 503;
-      fault.retryAfter = arg;
-      fault.retryAfterDate = true;
-      return true;
-    default:
-      return false;
+  if (bare && BARE_STATUS_FAULTS.includes(name)) {
+    fault.status = Number(name);
+    return true;
   }
+  const field = NUMBER_FAULTS.find((f) => f === name);
+  if (!bare && field) {
+    fault[field] = arg;
+    return true;
+  }
+  if (!bare && name === '503date') {
+    fault.status = 503;
+    fault.retryAfter = arg;
+    fault.retryAfterDate = true;
+    return true;
+  }
+  return false;
 }
 
 const STATUS_TEXT = /** @type {Record<number, string>} */ ({

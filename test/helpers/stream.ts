@@ -1,6 +1,7 @@
 /**
  * Helpers for stream tests against the reference server mounted at /api (faults on).
  */
+import { expect } from '@open-wc/testing';
 import { StreamController, type StatusDetail, type StreamControllerOptions, type StreamResult } from '../../src/stream-controller.js';
 import type { NamedEvent } from '../../src/types.js';
 
@@ -33,6 +34,15 @@ export async function debugMessage(messageId: string): Promise<DebugMessage> {
   const response = await fetch(`/api/_debug/message?message_id=${encodeURIComponent(messageId)}`);
   if (!response.ok) throw new Error(`debug endpoint: HTTP ${response.status}`);
   return (await response.json()) as DebugMessage;
+}
+
+/** Asserts the answer ended `done` with think and answer equal to the server's, byte for byte. */
+export async function expectExact(end: StreamResult): Promise<DebugMessage> {
+  const server = await debugMessage(end.messageId);
+  expect(end.status, end.error?.message).to.equal('done');
+  expect(end.think).to.equal(server.think);
+  expect(end.answer).to.equal(server.answer);
+  return server;
 }
 
 /** The chat endpoint with a fault plan (one entry per request of the answer) and pacing. */

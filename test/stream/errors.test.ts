@@ -1,15 +1,13 @@
 import { expect } from '@open-wc/testing';
 import { computeDelay } from '../../src/backoff.js';
 import { StreamController } from '../../src/stream-controller.js';
-import { chatUrl, debugMessage, FAST, scriptedFetch, startStream } from '../helpers/stream.js';
+import { chatUrl, debugMessage, FAST, scriptedFetch, startStream, expectExact } from '../helpers/stream.js';
 
 describe('StreamController: errors and retries', () => {
   it('retries a 500 (even one labelled text/event-stream) with exponential backoff', async () => {
     const { statuses, result } = startStream({ endpoint: chatUrl('500,500,500,ok') });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.status).to.equal('done');
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     const retries = statuses.filter((s) => s.status === 'reconnecting');
     expect(retries.map((s) => s.attempt)).to.deep.equal([1, 2, 3]);
     const expected = [1, 2, 3].map((n) => computeDelay(n, { baseDelay: 10, maxDelay: 100 }, () => 0.5));
@@ -80,9 +78,7 @@ describe('StreamController: errors and retries', () => {
     try {
       const { result } = startStream({ endpoint: chatUrl('malformed') });
       const end = await result;
-      const server = await debugMessage(end.messageId);
-      expect(end.status).to.equal('done');
-      expect(end.answer).to.equal(server.answer);
+      const server = await expectExact(end);
       expect(server.connections).to.have.length(1);
     } finally {
       console.warn = warn;

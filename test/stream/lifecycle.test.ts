@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { StreamController } from '../../src/stream-controller.js';
-import { chatUrl, debugMessage, FAST, question, startStream, until } from '../helpers/stream.js';
+import { chatUrl, debugMessage, FAST, question, startStream, until, expectExact } from '../helpers/stream.js';
 
 /** Pretends the tab is hidden (or visible again) the way the browser announces it. */
 function setHidden(hidden: boolean) {
@@ -51,8 +51,7 @@ describe('StreamController: lifecycle', () => {
     setHidden(true);
     setHidden(false);
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(server.connections).to.have.length(1);
     expect(server.generations).to.equal(1);
   });
@@ -63,8 +62,7 @@ describe('StreamController: lifecycle', () => {
     setHidden(true);
     const end = await result;
     setHidden(false);
-    const server = await debugMessage(end.messageId);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(server.generations).to.equal(1);
     expect(server.connections).to.have.length(2);
     expect(server.connections[1]!.offset).to.be.greaterThan(0);

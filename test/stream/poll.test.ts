@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { chatUrl, debugMessage, startStream } from '../helpers/stream.js';
+import { chatUrl, debugMessage, startStream, expectExact } from '../helpers/stream.js';
 
 describe('StreamController: polling fallback', () => {
   it('falls back to polling when a buffering proxy holds the event stream, and ends exact', async () => {
@@ -9,10 +9,7 @@ describe('StreamController: polling fallback', () => {
       heartbeatTimeout: 500,
     });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.status).to.equal('done');
-    expect(end.think).to.equal(server.think);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(controller.transport).to.equal('poll');
     const streaming = statuses.filter((s) => s.status === 'streaming');
     expect(streaming.at(-1)!.transport).to.equal('poll');
@@ -24,8 +21,7 @@ describe('StreamController: polling fallback', () => {
   it('falls back to polling when a proxy answers the event stream with an HTML page', async () => {
     const { controller, result } = startStream({ endpoint: chatUrl('ctype'), pollEndpoint: '/api/poll' });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(controller.transport).to.equal('poll');
   });
 

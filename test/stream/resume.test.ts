@@ -1,16 +1,13 @@
 import { expect } from '@open-wc/testing';
 import { randomId } from '../../src/random-id.js';
 import { StreamController } from '../../src/stream-controller.js';
-import { chatUrl, debugMessage, FAST, question, rawStream, startStream } from '../helpers/stream.js';
+import { chatUrl, debugMessage, FAST, question, rawStream, startStream, expectExact } from '../helpers/stream.js';
 
 describe('StreamController: resume', () => {
   it('streams a whole answer: think, a named event, the answer, exact to the byte', async () => {
     const { controller, statuses, events, result } = startStream({ endpoint: chatUrl() });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.status).to.equal('done');
-    expect(end.think).to.equal(server.think);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(end.think.length * end.answer.length).to.be.greaterThan(0);
     expect(end.meta).to.include({ status: 'available' });
     expect(statuses.map((s) => s.status)).to.deep.equal(['connecting', 'streaming', 'done']);
@@ -39,10 +36,7 @@ describe('StreamController: resume', () => {
   it('resumes a stream cut mid-event from the last seq: offset, message_id, conversation_id, one last-event-id', async () => {
     const { controller, statuses, result } = startStream({ endpoint: chatUrl('cut:700,cut:1500'), conversationId: 'conv-2' });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.status).to.equal('done');
-    expect(end.think).to.equal(server.think);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(server.generations).to.equal(1);
     const [, second, third] = server.connections;
     expect(server.connections).to.have.length(3);
@@ -84,18 +78,14 @@ describe('StreamController: resume', () => {
   it('drops replayed events (seq <= last applied): no duplicated text', async () => {
     const { controller, result } = startStream({ endpoint: chatUrl('cut:900,replay:6+cut:2500,replay:50') });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.answer).to.equal(server.answer);
-    expect(end.think).to.equal(server.think);
+    const server = await expectExact(end);
     expect(controller.stats.duplicatesDropped).to.be.at.least(6 + 1);
   });
 
   it('treats a clean close without finish as a cut and resumes', async () => {
     const { statuses, result } = startStream({ endpoint: chatUrl('close:5,close:40') });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.status).to.equal('done');
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(server.connections).to.have.length(3);
     const errors = statuses.filter((s) => s.status === 'reconnecting').map((s) => s.error?.message);
     expect(errors).to.deep.equal(['the stream closed before the answer finished', 'the stream closed before the answer finished']);
@@ -104,8 +94,7 @@ describe('StreamController: resume', () => {
   it('resumes after a stall past the heartbeat timeout', async () => {
     const { statuses, result } = startStream({ endpoint: chatUrl('stall:1200'), heartbeatTimeout: 400 });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     const retry = statuses.find((s) => s.status === 'reconnecting');
     expect(retry?.error?.type).to.equal('timeout');
     expect(retry?.error?.message).to.contain('400 ms');
@@ -141,9 +130,7 @@ describe('StreamController: resume', () => {
     expect((await first.result).status).to.equal('detached');
     const second = new StreamController(undefined, { ...FAST, endpoint: chatUrl() });
     const end = await second.resume({ messageId: (await first.result).messageId, offset, think, answer });
-    const server = await debugMessage(end.messageId);
-    expect(end.think).to.equal(server.think);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(server.generations).to.equal(1);
   });
 
@@ -157,8 +144,7 @@ describe('StreamController: resume', () => {
   it('GET puts the request in the query and resumes the same way', async () => {
     const { result } = startStream({ endpoint: chatUrl('cut:800'), method: 'GET', conversationId: 'conv-get' });
     const end = await result;
-    const server = await debugMessage(end.messageId);
-    expect(end.answer).to.equal(server.answer);
+    const server = await expectExact(end);
     expect(server.connections.map((c) => c.method)).to.deep.equal(['GET', 'GET']);
     expect(server.connections[0]!.query).to.include({ conversation_id: 'conv-get', message_id: end.messageId });
     expect(JSON.parse(server.connections[0]!.query.messages!)).to.have.length(1);
