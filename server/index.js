@@ -6,12 +6,13 @@
  *   POST|GET {base}/chat   start or resume an answer as an event stream
  *   POST     {base}/stop   cancel an answer
  *   GET      {base}/poll   the same events as JSON, for clients that cannot stream
+ *   GET      {base}/history   the messages of a conversation, with resumable pending answers
  *   GET      {base}/_debug/message   a job's state (only with `faults: true`)
  */
 import { randomUUID } from 'node:crypto';
 import { faultAt, faultResponse, parseFaultPlan } from './faults.js';
 import { HttpError, header, intParam, queryObject, readJson, sendJson, sendText } from './http.js';
-import { createJobStore } from './jobs.js';
+import { createJobStore, jobSnapshot } from './jobs.js';
 import { MAX_SIZE } from './script.js';
 import { hang, streamJob } from './stream.js';
 
@@ -65,7 +66,13 @@ export function createSseChatServer(options = {}) {
   const plans = new WeakMap();
 
   /** @type {Record<string, Handler>} keyed by `METHOD /path` */
-  const routes = { 'GET /chat': chat, 'POST /chat': chat, 'POST /stop': stop, 'GET /poll': poll };
+  const routes = {
+    'GET /chat': chat,
+    'POST /chat': chat,
+    'POST /stop': stop,
+    'GET /poll': poll,
+    'GET /history': history,
+  };
   if (faults) routes['GET /_debug/message'] = debug;
   const paths = new Set(Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1)));
 
@@ -248,6 +255,37 @@ export function createSseChatServer(options = {}) {
   }
 
   /**
+   * `GET /history`: the messages of a conversation, oldest first (DESIGN §4.8). Each answer
+   * kept by the store gives the user's question then the assistant's answer; a running
+   * answer is `pending`, with the texts of the events `1..offset` so that a client resuming
+   * the stream from `offset` gets exactly the rest.
+   * @type {Handler}
+   */
+  function history(_req, res, url) {
+    const conversationId = idParam(queryObject(url).conversation_id, 'conversation_id');
+    if (conversationId === null) throw new HttpError(400, 'conversation_id is required');
+    /** @type {HistoryMessage[]} */
+    const messages = [];
+    for (const job of jobs.list()) {
+      if (job.conversationId !== conversationId) continue;
+      const { think, answer, offset } = jobSnapshot(job);
+      messages.push(
+        { id: `${job.messageId}:q`, author: 'user', think: '', answer: job.prompt, status: 'available', offset: 0 },
+        {
+          id: job.messageId,
+          author: 'assistant',
+          think,
+          answer,
+          status: job.done ? 'available' : 'pending',
+          offset,
+          ...(job.stopped ? { stopped: true } : {}),
+        },
+      );
+    }
+    sendJson(res, 200, { messages });
+  }
+
+  /**
    * `GET /_debug/message`: a job's state, to compare texts and count requests in tests.
    * @type {Handler}
    */
@@ -286,6 +324,17 @@ export function createSseChatServer(options = {}) {
 
   return { handle, jobs, close };
 }
+
+/**
+ * @typedef {object} HistoryMessage one message of `GET /history`
+ * @property {string} id  the answer's message_id; `<message_id>:q` for the question
+ * @property {'user' | 'assistant'} author
+ * @property {string} think  decoded text
+ * @property {string} answer  decoded text (the prompt, for the user)
+ * @property {'available' | 'pending'} status  `pending` while the answer is being generated
+ * @property {number} offset  the seq the texts end at: resume the stream from here
+ * @property {true} [stopped]  the answer was stopped
+ */
 
 /**
  * The request fields of a `GET /chat`, from its query (`messages` is JSON).

@@ -148,20 +148,76 @@ function* scriptedEvents(job, seed) {
 }
 
 /**
+ * The raw (still escaped) think and text contents of a job's log so far, with, for each seq,
+ * how long each raw text was after that event (to cut them at an earlier seq cheaply).
+ * @param {Job} job
+ */
+function rawTexts(job) {
+  /** @type {{think: string[], text: string[]}} */
+  const parts = { think: [], text: [] };
+  const lengths = { think: 0, text: 0 };
+  /** `ends[seq]`: the lengths of the raw think and text after the event `seq` */
+  const ends = [{ ...lengths }];
+  for (const { payload } of job.log) {
+    if (payload.mode === 'append' && Array.isArray(payload.data)) {
+      for (const item of payload.data) {
+        const type = /** @type {unknown} */ (item?.type);
+        if (type !== 'think' && type !== 'text') continue;
+        const content = String(item.content ?? '');
+        parts[type].push(content);
+        lengths[type] += content.length;
+      }
+    }
+    ends.push({ ...lengths });
+  }
+  return { think: parts.think.join(''), text: parts.text.join(''), ends };
+}
+
+/**
  * Rebuilds the texts a client has received so far from the log (used when a job stops).
  * @param {Job} job
  */
 function streamedTexts(job) {
-  /** @type {Record<string, string[]>} */
-  const parts = { think: [], text: [] };
-  for (const { payload } of job.log) {
-    if (payload.mode !== 'append' || !Array.isArray(payload.data)) continue;
-    for (const item of payload.data) parts[item.type]?.push(item.content);
+  const raw = rawTexts(job);
+  return { think: unescapeContent(raw.think), answer: unescapeContent(raw.text) };
+}
+
+/**
+ * Whether raw escaped content ends inside an escape sequence: an odd run of trailing
+ * backslashes (the last one still waits for its second character).
+ * @param {string} raw
+ * @param {number} end  look at `raw.slice(0, end)`
+ */
+function endsInEscape(raw, end) {
+  let i = end;
+  while (i > 0 && raw.charCodeAt(i - 1) === 0x5c) i--;
+  return (end - i) % 2 === 1;
+}
+
+/**
+ * What a job has produced so far, as a resumable snapshot: the decoded think and answer of
+ * exactly the events `1..offset`, where `offset` is the highest seq at which neither text
+ * stream ends inside an escape. A client that shows these texts and resumes the stream with
+ * `offset` (fresh decoder) ends with exactly the job's final texts.
+ * For a finished job: its final texts (after a stop, what was streamed) and its last seq.
+ * @param {Job} job
+ * @returns {{think: string, answer: string, offset: number}}
+ */
+export function jobSnapshot(job) {
+  if (job.done) return { think: job.think, answer: job.answer, offset: job.lastSeq };
+  const raw = rawTexts(job);
+  let offset = job.lastSeq;
+  for (;;) {
+    const end = /** @type {{think: number, text: number}} */ (raw.ends[offset]);
+    if (offset === 0 || (!endsInEscape(raw.think, end.think) && !endsInEscape(raw.text, end.text))) {
+      return {
+        think: unescapeContent(raw.think.slice(0, end.think)),
+        answer: unescapeContent(raw.text.slice(0, end.text)),
+        offset,
+      };
+    }
+    offset--;
   }
-  return {
-    think: unescapeContent(/** @type {string[]} */ (parts.think).join('')),
-    answer: unescapeContent(/** @type {string[]} */ (parts.text).join('')),
-  };
 }
 
 /** @param {unknown} timer */

@@ -1,5 +1,5 @@
 // @ts-check
-/** Shared helpers of the server tests: a real HTTP server, SSE parsing, text decoding. */
+/** Shared helpers of the server tests: a real HTTP server, SSE parsing, text decoding, a fake clock. */
 import http from 'node:http';
 import { createSseChatServer } from '../index.js';
 
@@ -166,4 +166,44 @@ export async function waitFor(condition, timeoutMs = 3000) {
     if (Date.now() > deadline) throw new Error('waitFor: timed out');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** A fake clock with timers, advanced by hand. */
+export function fakeTime() {
+  let now = 1_000_000;
+  let nextId = 1;
+  /** @type {Map<number, {at: number, fn: () => void}>} */
+  const timers = new Map();
+  return {
+    now: () => now,
+    /** @param {() => void} fn @param {number} ms */
+    setTimer: (fn, ms) => {
+      const id = nextId++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
+    /** @param {number} id */
+    clearTimer: (id) => {
+      timers.delete(id);
+    },
+    /** Runs every timer due within `ms`, in time order. @param {number} ms */
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        let dueId = 0;
+        let due = null;
+        for (const [id, timer] of timers) {
+          if (timer.at <= end && (!due || timer.at < due.at)) [dueId, due] = [id, timer];
+        }
+        if (!due) break;
+        timers.delete(dueId);
+        now = Math.max(now, due.at);
+        due.fn();
+      }
+      now = end;
+    },
+    get pending() {
+      return timers.size;
+    },
+  };
 }

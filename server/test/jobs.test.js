@@ -3,47 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createJobStore } from '../jobs.js';
 import { scriptFor } from '../script.js';
-import { decodeTexts } from './helpers.js';
-
-/** A fake clock with timers, advanced by hand. */
-function fakeTime() {
-  let now = 1_000_000;
-  let nextId = 1;
-  /** @type {Map<number, {at: number, fn: () => void}>} */
-  const timers = new Map();
-  return {
-    now: () => now,
-    /** @param {() => void} fn @param {number} ms */
-    setTimer: (fn, ms) => {
-      const id = nextId++;
-      timers.set(id, { at: now + ms, fn });
-      return id;
-    },
-    /** @param {number} id */
-    clearTimer: (id) => {
-      timers.delete(id);
-    },
-    /** Runs every timer due within `ms`, in time order. @param {number} ms */
-    advance(ms) {
-      const end = now + ms;
-      for (;;) {
-        let dueId = 0;
-        let due = null;
-        for (const [id, timer] of timers) {
-          if (timer.at <= end && (!due || timer.at < due.at)) [dueId, due] = [id, timer];
-        }
-        if (!due) break;
-        timers.delete(dueId);
-        now = Math.max(now, due.at);
-        due.fn();
-      }
-      now = end;
-    },
-    get pending() {
-      return timers.size;
-    },
-  };
-}
+import { decodeTexts, fakeTime } from './helpers.js';
 
 /** @param {ReturnType<typeof fakeTime>} time @param {object} [options] */
 function store(time, options = {}) {

@@ -1,5 +1,0 @@
-/**
- * Entry of the self-contained files (`dist/sse-chat.js`, `dist/sse-chat.iife.js`): the
- * whole public API, dependencies inlined.
- */
-export * from './index.js';
