@@ -41,4 +41,8 @@ export {
   type SseMessage,
   type StreamStatus,
 } from './types.js';
+export { parseHistory, type HistoryMessage } from './history.js';
+export { createIncrementalMarkdown, type IncrementalMarkdown, type MarkdownUpdate } from './markdown/incremental.js';
+export { completeTail } from './markdown/complete.js';
+export { renderMarkdown, sanitizeToFragment } from './markdown/sanitize.js';
 export { VERSION } from './version.js';

@@ -1,0 +1,65 @@
+/**
+ * HTML → inert DOM (DESIGN §7, §9 "Sanitizing"). The one module of `src/` that needs a
+ * document: DOMPurify parses HTML with the browser's own parser.
+ *
+ * A private DOMPurify instance, so our hooks never touch the host page's DOMPurify. Output
+ * is a `DocumentFragment` (never an HTML string parsed a second time, which is where
+ * mutation XSS lives). On top of DOMPurify's defaults:
+ * - no `form`, `input`, `button`, `textarea`, `select`, `style`, `iframe`, `object`, `embed`;
+ * - URLs: `http:`, `https:`, `mailto:`, `tel:` and relative ones; images `http:`/`https:` only;
+ * - every link not starting with `#` gets `target="_blank" rel="noopener noreferrer"`.
+ */
+import createDOMPurify, { type Config } from 'dompurify';
+import { renderHtml } from './render.js';
+
+const FORBID_TAGS = ['form', 'input', 'button', 'textarea', 'select', 'style', 'iframe', 'object', 'embed'];
+/** Allowed link schemes; anything without a scheme (relative, `#anchor`) is allowed too. */
+const ALLOWED_URI_REGEXP = /^(?:(?:https?|mailto|tel):|[^a-z]|[a-z+.-]+(?:[^a-z+.\-:]|$))/i;
+const IMAGE_URL = /^https?:/i;
+
+const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
+  FORBID_TAGS,
+  FORBID_ATTR: ['style'],
+  ALLOWED_URI_REGEXP,
+  ADD_ATTR: ['target'],
+  RETURN_DOM_FRAGMENT: true,
+};
+
+type Purifier = ReturnType<typeof createDOMPurify>;
+let purifier: Purifier | undefined;
+
+function instance(): Purifier {
+  if (purifier) return purifier;
+  const created = createDOMPurify(window);
+  created.addHook('afterSanitizeAttributes', (node) => {
+    if (node.tagName === 'A') {
+      const href = node.getAttribute('href');
+      if (href !== null && !href.startsWith('#')) {
+        node.setAttribute('target', '_blank');
+        node.setAttribute('rel', 'noopener noreferrer');
+      } else {
+        node.removeAttribute('target');
+      }
+    } else if (node.hasAttribute('target')) {
+      node.removeAttribute('target');
+    }
+    if (node.tagName === 'IMG') {
+      const src = node.getAttribute('src');
+      if (src !== null && !IMAGE_URL.test(src.trim())) node.removeAttribute('src');
+      node.setAttribute('loading', 'lazy');
+    }
+  });
+  purifier = created;
+  return created;
+}
+
+/** Sanitizes an HTML string into a fragment that is safe to insert. */
+export function sanitizeToFragment(html: string): DocumentFragment {
+  if (!html) return document.createDocumentFragment();
+  return instance().sanitize(html, CONFIG);
+}
+
+/** Renders a whole markdown text at once: the same pipeline as streaming, for comparison and for static use. */
+export function renderMarkdown(markdown: string): DocumentFragment {
+  return sanitizeToFragment(renderHtml(markdown));
+}
