@@ -34,6 +34,7 @@ export default {
   groups: [
     { name: 'unit', files: 'test/unit/**/*.test.ts' },
     { name: 'stream', files: 'test/stream/**/*.test.ts' },
+    { name: 'elements', files: 'test/elements/**/*.test.ts' },
     {
       // The built file, loaded the way legacy pages do: a classic <script>, no modules.
       name: 'iife',

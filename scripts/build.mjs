@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const define = { __SSE_CHAT_VERSION__: JSON.stringify(version) };
-/** The entry of the self-contained files (the elements' define module will join it). */
-const bundleEntry = 'src/bundle.ts';
+/** The entry of the self-contained files: everything, tags registered. */
+const bundleEntry = 'components/bundle.ts';
 
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();

@@ -1,0 +1,64 @@
+/**
+ * The events of `<sse-chat>` (DESIGN §2), typed, and the one helper that fires them.
+ * All bubble and are composed, so a host page hears them on any ancestor.
+ */
+import type { StatusDetail } from '../src/stream-controller.js';
+import type { NamedEvent, SseChatError } from '../src/types.js';
+
+/** Where a message is in its life. `pending`: a history answer still being generated elsewhere. */
+export type MessageStatus = 'streaming' | 'done' | 'error' | 'stopped' | 'pending';
+
+/** One message of the conversation, as `messages` and the events report it (a snapshot). */
+export interface ChatMessage {
+  /** The message id (for answers: the `message_id` the server knows it by). */
+  id: string;
+  author: 'user' | 'assistant';
+  /** Decoded markdown source of the think block (empty for user messages). */
+  think: string;
+  /** Decoded markdown source of the answer (the text, for user messages). */
+  answer: string;
+  status: MessageStatus;
+  /** The `finish` event's `meta`, once the answer is done. */
+  meta?: Record<string, unknown>;
+}
+
+export type SseStatusDetail = StatusDetail;
+export interface SseMessageDetail {
+  message: ChatMessage;
+}
+export interface SseDoneDetail {
+  message: ChatMessage;
+  meta?: Record<string, unknown>;
+}
+export interface SseErrorDetail {
+  error: SseChatError;
+  message: ChatMessage;
+}
+export type SseEventDetail = NamedEvent;
+
+export type SseStatusEvent = CustomEvent<SseStatusDetail>;
+export type SseMessageEvent = CustomEvent<SseMessageDetail>;
+export type SseDoneEvent = CustomEvent<SseDoneDetail>;
+export type SseErrorEvent = CustomEvent<SseErrorDetail>;
+export type SseEventEvent = CustomEvent<SseEventDetail>;
+
+export interface SseChatEventMap {
+  'sse-status': SseStatusEvent;
+  'sse-message': SseMessageEvent;
+  'sse-done': SseDoneEvent;
+  'sse-error': SseErrorEvent;
+  'sse-event': SseEventEvent;
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap extends SseChatEventMap {}
+}
+
+/** Fires a typed `sse-*` event from `target` (bubbling, composed). */
+export function emit<K extends keyof SseChatEventMap>(
+  target: EventTarget,
+  name: K,
+  detail: SseChatEventMap[K]['detail'],
+): boolean {
+  return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

@@ -1,0 +1,146 @@
+import { css } from 'lit';
+import { shared, tokens } from './tokens.styles.js';
+
+/** Rendered markdown: readable defaults for every block marked produces. */
+const markdown = css`
+  .markdown {
+    overflow-wrap: anywhere;
+    line-height: 1.55;
+  }
+  .markdown > :first-child {
+    margin-block-start: 0;
+  }
+  .markdown > :last-child {
+    margin-block-end: 0;
+  }
+  .markdown p,
+  .markdown ul,
+  .markdown ol,
+  .markdown pre,
+  .markdown table,
+  .markdown blockquote {
+    margin-block: 0 calc(var(--_gap) * 0.75);
+  }
+  .markdown h1,
+  .markdown h2,
+  .markdown h3,
+  .markdown h4 {
+    margin-block: calc(var(--_gap) * 1.25) calc(var(--_gap) * 0.5);
+    line-height: 1.25;
+  }
+  .markdown h1 {
+    font-size: 1.4em;
+  }
+  .markdown h2 {
+    font-size: 1.2em;
+  }
+  .markdown h3 {
+    font-size: 1.05em;
+  }
+  .markdown ul,
+  .markdown ol {
+    padding-inline-start: 1.5em;
+  }
+  .markdown a {
+    color: var(--_accent);
+  }
+  .markdown code {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 0.9em;
+    background: var(--_code-bg);
+    border-radius: 4px;
+    padding: 0.1em 0.3em;
+  }
+  .markdown pre {
+    background: var(--_code-bg);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+    padding: calc(var(--_gap) * 0.75);
+    overflow-x: auto;
+    direction: ltr;
+    text-align: start;
+  }
+  .markdown pre code {
+    background: none;
+    padding: 0;
+  }
+  .markdown table {
+    border-collapse: collapse;
+    display: block;
+    overflow-x: auto;
+  }
+  .markdown th,
+  .markdown td {
+    border: 1px solid var(--_border);
+    padding: 0.3em 0.6em;
+  }
+  .markdown blockquote {
+    border-inline-start: 3px solid var(--_border);
+    padding-inline-start: var(--_gap);
+    margin-inline: 0;
+    color: var(--_muted);
+  }
+  .markdown img {
+    max-width: 100%;
+  }
+  .markdown hr {
+    border: 0;
+    border-block-start: 1px solid var(--_border);
+  }
+`;
+
+export const styles = [
+  tokens,
+  shared,
+  markdown,
+  css`
+    :host {
+      display: block;
+      font-family: var(--_font);
+      font-size: var(--_font-size);
+      color: var(--_fg);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    .bubble {
+      max-width: 100%;
+      padding: calc(var(--_gap) * 0.75) var(--_gap);
+      border-radius: var(--_radius);
+      background: var(--_assistant-bg);
+      box-sizing: border-box;
+    }
+    :host([author='user']) .bubble {
+      max-width: 85%;
+      margin-inline-start: auto;
+      inline-size: fit-content;
+      background: var(--_user-bg);
+      white-space: pre-wrap;
+    }
+    details {
+      color: var(--_muted);
+      border-inline-start: 2px solid var(--_border);
+      padding-inline-start: calc(var(--_gap) * 0.75);
+      margin-block-end: calc(var(--_gap) * 0.75);
+    }
+    details[hidden] {
+      display: none;
+    }
+    summary {
+      cursor: pointer;
+      font-size: 0.9em;
+      inline-size: fit-content;
+      border-radius: 4px;
+    }
+    details[open] summary {
+      margin-block-end: calc(var(--_gap) * 0.5);
+    }
+    :host([thinking]) summary {
+      font-style: italic;
+    }
+    :host([status='error']) [part='answer']:empty,
+    :host([status='stopped']) [part='answer']:empty {
+      display: none;
+    }
+  `,
+];

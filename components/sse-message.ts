@@ -1,0 +1,180 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import type { BlockName } from '../src/types.js';
+import { VERSION } from '../src/version.js';
+import type { MessageStatus } from './events.js';
+import { MarkdownView } from './markdown-view.js';
+import { DEFAULT_STRINGS, type SseChatStrings } from './strings.js';
+import { styles } from './sse-message.styles.js';
+
+/**
+ * One message of a conversation: a collapsible think block and an answer, rendered as
+ * sanitized markdown while they stream.
+ *
+ * `think` and `answer` hold the markdown *source* exactly as received (after escape
+ * decoding); the rendered DOM lives in the shadow root. Streaming text is added with
+ * `appendText()`, which costs the same at the end of a long answer as at its start.
+ *
+ * @summary One chat message: think block + answer, streamed markdown.
+ * @tag sse-message
+ *
+ * @csspart bubble - The message box.
+ * @csspart think - The think block, a `<details>`: open while thinking, collapsed when the answer starts.
+ * @csspart think-summary - The think block's summary ("Thinking…", "Thought for 4 s").
+ * @csspart think-body - The think block's rendered markdown.
+ * @csspart answer - The answer's rendered markdown (the text, for user messages).
+ */
+export class SseMessage extends LitElement {
+  static override styles = styles;
+  static readonly version = VERSION;
+
+  /** Who wrote it: `user` or `assistant`. */
+  @property({ reflect: true }) author: 'user' | 'assistant' = 'assistant';
+
+  /** `streaming`, `done`, `error`, `stopped` or `pending` (generated elsewhere, not followed). */
+  @property({ reflect: true }) status: MessageStatus = 'done';
+
+  /** `light` or `dark` forces a theme; absent follows `prefers-color-scheme`. */
+  @property({ reflect: true }) theme?: 'light' | 'dark';
+
+  /** UI strings (see `<sse-chat>`'s `strings`). */
+  @property({ attribute: false }) strings: SseChatStrings = DEFAULT_STRINGS;
+
+  /** Present while the think block is the one streaming. */
+  @property({ type: Boolean, reflect: true }) thinking = false;
+
+  @state() private hasThink = false;
+  @state() private thinkOpen = false;
+  @state() private thoughtMs: number | undefined;
+
+  @query('[part="think-body"]') private thinkBody?: HTMLElement;
+  @query('[part="answer"]') private answerBody?: HTMLElement;
+
+  #text: Record<BlockName, string> = { think: '', answer: '' };
+  #views: Partial<Record<BlockName, MarkdownView>> = {};
+  #thinkStartedAt: number | undefined;
+  /** The reader opened or closed the think block: never toggle it for them again. */
+  #userToggled = false;
+
+  /** The think block's markdown source. Setting it renders it anew. */
+  get think(): string {
+    return this.#text.think;
+  }
+  set think(value: string) {
+    this.#replace('think', value ?? '');
+  }
+
+  /** The answer's markdown source (for user messages: their text). Setting it renders it anew. */
+  get answer(): string {
+    return this.#text.answer;
+  }
+  set answer(value: string) {
+    this.#replace('answer', value ?? '');
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#views.think?.dispose();
+    this.#views.answer?.dispose();
+  }
+
+  protected override firstUpdated(): void {
+    if (this.thinkBody) this.#views.think = new MarkdownView(this.thinkBody);
+    if (this.author === 'user') {
+      this.answerBody!.textContent = this.#text.answer;
+    } else {
+      this.#views.answer = new MarkdownView(this.answerBody!);
+      this.#views.answer.replace(this.#text.answer);
+    }
+    this.#views.think?.replace(this.#text.think);
+    if (this.status !== 'streaming') this.#endViews();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('status') && this.status !== 'streaming') {
+      this.thinking = false;
+      if (this.#thinkStartedAt !== undefined && this.thoughtMs === undefined) this.thoughtMs = Date.now() - this.#thinkStartedAt;
+      if (this.hasUpdated) this.#endViews();
+    }
+  }
+
+  /**
+   * Adds streamed text to a block. The DOM follows at the next animation frame.
+   * The first answer text collapses the think block, unless the reader opened it.
+   */
+  appendText(block: BlockName, text: string): void {
+    if (!text) return;
+    this.#text[block] += text;
+    if (block === 'think') {
+      this.#thinkStarted();
+    } else if (this.thinking || (this.hasThink && this.thoughtMs === undefined && this.#thinkStartedAt !== undefined)) {
+      this.thinking = false;
+      this.thoughtMs = Date.now() - (this.#thinkStartedAt ?? Date.now());
+      if (!this.#userToggled) this.thinkOpen = false;
+    }
+    if (this.author === 'user' && block === 'answer') {
+      if (this.answerBody) this.answerBody.textContent = this.#text.answer;
+      return;
+    }
+    this.#views[block]?.append(text);
+  }
+
+  /** Renders pending text now rather than at the next frame. */
+  flush(): void {
+    this.#views.think?.flush();
+    this.#views.answer?.flush();
+  }
+
+  #thinkStarted(): void {
+    if (!this.hasThink) this.hasThink = true;
+    if (this.status === 'streaming' && !this.#text.answer) {
+      this.#thinkStartedAt ??= Date.now();
+      this.thinking = true;
+      if (!this.#userToggled) this.thinkOpen = true;
+    }
+  }
+
+  #replace(block: BlockName, value: string): void {
+    if (value === this.#text[block]) return;
+    this.#text[block] = value;
+    if (block === 'think') this.hasThink = value !== '';
+    if (!this.hasUpdated) return;
+    if (this.author === 'user' && block === 'answer') this.answerBody!.textContent = value;
+    else this.#views[block]?.replace(value);
+    if (this.status !== 'streaming') this.#views[block]?.end();
+  }
+
+  #endViews(): void {
+    this.#views.think?.end();
+    this.#views.answer?.end();
+  }
+
+  /** The reader clicked the summary (or pressed Enter or Space on it). */
+  #onSummaryClick(): void {
+    this.#userToggled = true;
+  }
+
+  #onToggle(event: Event): void {
+    this.thinkOpen = (event.target as HTMLDetailsElement).open;
+  }
+
+  #summary(): string {
+    if (this.thinking) return this.strings.thinking;
+    if (this.thoughtMs !== undefined) return this.strings.thoughtFor(Math.max(1, Math.round(this.thoughtMs / 1000)));
+    return this.strings.thoughts;
+  }
+
+  protected override render() {
+    const label = this.author === 'user' ? this.strings.user : this.strings.assistant;
+    return html`<div part="bubble" class="bubble">
+      <span class="visually-hidden">${label}</span>
+      ${this.author === 'assistant'
+        ? html`<details part="think" ?hidden=${!this.hasThink} ?open=${this.thinkOpen} @toggle=${this.#onToggle}>
+            <summary part="think-summary" @click=${this.#onSummaryClick}>${this.#summary()}</summary>
+            <div part="think-body" class="markdown"></div>
+          </details>`
+        : nothing}
+      <div part="answer" class="markdown"></div>
+    </div>`;
+  }
+}
