@@ -182,8 +182,13 @@ export class SseChat extends LitElement {
     if (changed.has('strings')) this.#mergedStrings = { ...DEFAULT_STRINGS, ...this.strings };
     if (changed.has('conversationId')) {
       const previous = changed.get('conversationId');
-      if (this.hasUpdated && previous !== undefined) this.#leave(previous);
-      this.#enter();
+      if (this.hasUpdated && previous !== undefined) {
+        this.#leave(previous);
+        this.#enter();
+      } else if (this.historyEndpoint && this.entries.length === 0) {
+        // First render. (A send() before it already started the conversation: keep that.)
+        void this.#loadHistory();
+      }
     } else if (changed.has('historyEndpoint') && this.historyEndpoint) {
       void this.#loadHistory();
     }

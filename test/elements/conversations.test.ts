@@ -1,0 +1,129 @@
+import { expect, oneEvent } from '@open-wc/testing';
+import type { SseChat } from '../../components/sse-chat.js';
+import type { SseDoneEvent } from '../../components/events.js';
+import { chatFixture, chatUrl, until } from '../helpers/chat.js';
+import { debugMessage } from '../helpers/stream.js';
+
+let conversations = 0;
+const conversationId = (name: string) => `${name}-${Date.now()}-${++conversations}`;
+
+/** Creates a finished answer in a conversation, the way another tab would. */
+async function answerElsewhere(conversation: string, prompt: string): Promise<string> {
+  const messageId = `m-${conversation}-${Math.random().toString(36).slice(2)}`;
+  const response = await fetch('/api/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ conversation_id: conversation, message_id: messageId, messages: [{ role: 'user', content: prompt }] }),
+  });
+  await response.text();
+  return messageId;
+}
+
+/** Every text the log shows, rendered. */
+const shownText = (chat: SseChat) =>
+  [...chat.shadowRoot!.querySelectorAll('sse-message')].map((m) => m.shadowRoot!.textContent ?? '').join('\n');
+
+describe('<sse-chat>: conversations and pending answers', () => {
+  it('loads the conversation from history-endpoint on connect', async () => {
+    const conversation = conversationId('history');
+    const id = await answerElsewhere(conversation, 'earlier question');
+    const server = await debugMessage(id);
+    const h = await chatFixture({ 'history-endpoint': '/api/history', 'conversation-id': conversation });
+    await until(() => h.chat.messages.length === 2, 5000, 'history');
+    const [question, answer] = h.chat.messages;
+    expect(question).to.include({ author: 'user', answer: 'earlier question', status: 'done' });
+    expect(answer).to.include({ id, author: 'assistant', status: 'done', answer: server.answer, think: server.think });
+    await h.lastMessage.updateComplete;
+    expect(h.answerOf().querySelector('h1')).to.exist;
+  });
+
+  it('switching A → B → A never stops A on the server, never shows A in B, and continues A exactly', async () => {
+    const a = conversationId('A');
+    const b = conversationId('B');
+    const h = await chatFixture({
+      endpoint: chatUrl('', { chunk_ms: 15 }),
+      'history-endpoint': '/api/history',
+      'conversation-id': a,
+    });
+    void h.chat.send('question in A');
+    await until(() => h.lastText().length > 40, 10000, 'A streaming');
+    const aId = h.chat.messages[1]!.id;
+
+    h.chat.conversationId = b;
+    await h.chat.updateComplete;
+    await until(() => h.chat.messages.length === 0 && h.statusText === '', 5000, 'B loaded (empty)');
+    void h.chat.send('question in B');
+    await until(() => h.lastText().length > 40, 10000, 'B streaming');
+    const bId = h.chat.messages[1]!.id;
+    const aWhileInB = await debugMessage(aId);
+    expect(aWhileInB.stopped, 'A goes on on the server').to.equal(false);
+    expect(aWhileInB.answer.length).to.be.greaterThan(0);
+    expect(shownText(h.chat)).not.to.contain('question in A');
+
+    h.chat.conversationId = a;
+    const done = (await oneEvent(h.chat, 'sse-done')) as SseDoneEvent;
+    const aServer = await debugMessage(aId);
+    expect(done.detail.message.id).to.equal(aId);
+    expect(done.detail.message.answer).to.equal(aServer.answer);
+    expect(done.detail.message.think).to.equal(aServer.think);
+    expect(aServer.generations).to.equal(1);
+    expect(aServer.connections.some((c) => (c.offset ?? 0) > 0), 'A was resumed from an offset').to.equal(true);
+    expect(h.chat.messages.map((m) => m.answer)[0]).to.equal('question in A');
+    expect(shownText(h.chat)).not.to.contain('question in B');
+
+    h.chat.conversationId = b;
+    await h.chat.updateComplete;
+    await until(() => h.chat.messages[1]?.id === bId && h.chat.messages[1].status === 'done', 15000, 'B finished');
+    const bServer = await debugMessage(bId);
+    expect(h.chat.messages[1]!.answer).to.equal(bServer.answer);
+    expect(shownText(h.chat)).not.to.contain('question in A');
+  });
+
+  it('without a history endpoint, A → B → A restores A from memory and resumes it', async () => {
+    const h = await chatFixture({ endpoint: chatUrl('', { chunk_ms: 10 }), 'conversation-id': conversationId('memA') });
+    const a = h.chat.conversationId;
+    void h.chat.send('remember me');
+    await until(() => h.lastText().length > 30, 10000, 'A streaming');
+    const aId = h.chat.messages[1]!.id;
+    h.chat.conversationId = conversationId('memB');
+    await h.chat.updateComplete;
+    expect(h.chat.messages).to.deep.equal([]);
+    const ended = oneEvent(h.chat, 'sse-done');
+    h.chat.conversationId = a;
+    const done = (await ended) as SseDoneEvent;
+    const server = await debugMessage(aId);
+    expect(done.detail.message.answer).to.equal(server.answer);
+    expect(h.chat.messages[0]!.answer).to.equal('remember me');
+    expect(server.generations).to.equal(1);
+  });
+
+  it('a page reload in the middle of an answer continues it', async () => {
+    const conversation = conversationId('reload');
+    const iframe = document.createElement('iframe');
+    iframe.style.cssText = 'width: 600px; height: 500px';
+    const endpoint = chatUrl('', { chunk_ms: 15 });
+    iframe.src = `/test/fixtures/chat-page.html?conversation=${conversation}&endpoint=${encodeURIComponent(endpoint)}`;
+    document.body.append(iframe);
+    try {
+      const frameChat = () => (iframe.contentWindow as (Window & { chat?: SseChat }) | null)?.chat;
+      await until(() => frameChat()?.hasUpdated === true, 10000, 'page loaded');
+      void frameChat()!.send('reload me');
+      await until(() => (frameChat()!.messages.at(-1)?.answer.length ?? 0) > 20, 10000, 'answer streaming');
+      const id = frameChat()!.messages[1]!.id;
+      const before = frameChat();
+      iframe.contentWindow!.location.reload();
+      await until(() => frameChat() !== undefined && frameChat() !== before && frameChat()!.hasUpdated, 10000, 'reloaded');
+      await until(() => frameChat()!.messages.at(-1)?.status === 'done', 15000, 'answer done after reload');
+      const server = await debugMessage(id);
+      const [question, answer] = frameChat()!.messages;
+      expect(question!.answer).to.equal('reload me');
+      expect(answer!.answer).to.equal(server.answer);
+      expect(answer!.think).to.equal(server.think);
+      expect(server.generations).to.equal(1);
+      expect(server.connections.length, 'the first request, then one resume after the reload').to.equal(2);
+      expect(server.connections[1]!.offset).to.be.greaterThan(0);
+    } finally {
+      iframe.remove();
+    }
+  });
+});

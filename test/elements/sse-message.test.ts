@@ -1,0 +1,171 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../components/define.js';
+import type { SseMessage } from '../../components/sse-message.js';
+import { renderMarkdown } from '../../src/markdown/sanitize.js';
+
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+
+const ANSWER = `## Plan
+
+Some **bold** text, \`code\`, a [link](https://example.com) and a table:
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+\`\`\`js
+console.log("hi");
+\`\`\`
+
+- one
+- two
+
+Done.`;
+
+function wholeRender(markdown: string): string {
+  const div = document.createElement('div');
+  div.append(renderMarkdown(markdown));
+  return div.innerHTML;
+}
+
+/** Splits text into pseudo-random pieces of 1..maxLength characters. */
+function pieces(text: string, seed: number, maxLength = 7): string[] {
+  const out: string[] = [];
+  let state = seed;
+  for (let i = 0; i < text.length; ) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const n = 1 + (state % maxLength);
+    out.push(text.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+async function streamingMessage(): Promise<SseMessage> {
+  return fixture<SseMessage>(html`<sse-message author="assistant" status="streaming"></sse-message>`);
+}
+
+const answerOf = (message: SseMessage) => message.shadowRoot!.querySelector<HTMLElement>('[part="answer"]')!;
+
+describe('<sse-message>', () => {
+  it('holds the markdown source and renders the same DOM as rendering it at once, whatever the chunking', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const message = await streamingMessage();
+      for (const piece of pieces(ANSWER, seed)) {
+        message.appendText('answer', piece);
+        if (seed % 2) await nextFrame();
+      }
+      message.status = 'done';
+      await message.updateComplete;
+      expect(message.answer).to.equal(ANSWER);
+      expect(answerOf(message).innerHTML, `seed ${seed}`).to.equal(wholeRender(ANSWER));
+    }
+  });
+
+  it('coalesces many appends in one task into one DOM update at the next frame', async () => {
+    const message = await streamingMessage();
+    let batches = 0;
+    const observer = new MutationObserver(() => batches++);
+    observer.observe(answerOf(message), { childList: true, subtree: true, characterData: true });
+    for (const piece of pieces(ANSWER, 9, 3)) message.appendText('answer', piece);
+    await Promise.resolve();
+    expect(answerOf(message).childNodes.length, 'nothing before the frame').to.equal(0);
+    await nextFrame();
+    await new Promise((r) => setTimeout(r));
+    observer.disconnect();
+    expect(batches).to.equal(1);
+    expect(answerOf(message).querySelector('table')).to.exist;
+  });
+
+  it('renders without animation frames while the page is hidden', async () => {
+    const message = await streamingMessage();
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    try {
+      message.appendText('answer', 'hidden **text**');
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(answerOf(message).querySelector('strong')?.textContent).to.equal('text');
+    } finally {
+      delete (document as { visibilityState?: string }).visibilityState;
+    }
+  });
+
+  it('never lets a script, handler or javascript: URL reach the DOM, even split across chunks, in both blocks', async () => {
+    const payloads = [
+      '<scr' + 'ipt>window.__xss = 1</script>',
+      '<img src="https://x.invalid/a.png" onerror="window.__xss = 2">',
+      '[click](java' + 'script:window.__xss=3)',
+      '<a href="javascript:window.__xss=4">x</a>',
+      '<iframe src="javascript:window.__xss=5"></iframe><form action="https://evil.invalid"><input></form>',
+      '<svg><animate onbegin="window.__xss=6" attributeName="x"/></svg>',
+      '<details open ontoggle="window.__xss=7">x</details>',
+    ];
+    const text = `Intro **bold**\n\n${payloads.join('\n\n')}\n\nend`;
+    for (const block of ['think', 'answer'] as const) {
+      const message = await streamingMessage();
+      const unsafe: string[] = [];
+      const check = (node: Node) => {
+        if (!(node instanceof Element)) return;
+        for (const el of [node, ...node.querySelectorAll('*')]) {
+          if (/^(SCRIPT|IFRAME|FORM|INPUT)$/.test(el.tagName)) unsafe.push(el.tagName);
+          for (const attr of el.attributes) {
+            if (/^on/i.test(attr.name) || /^\s*javascript:/i.test(attr.value)) unsafe.push(`${el.tagName} ${attr.name}`);
+          }
+        }
+      };
+      const observer = new MutationObserver((records) => {
+        for (const record of records) {
+          record.addedNodes.forEach(check);
+          if (record.type === 'attributes') check(record.target);
+        }
+      });
+      observer.observe(message.shadowRoot!, { childList: true, subtree: true, attributes: true });
+      for (const piece of pieces(text, 7, 3)) {
+        message.appendText(block, piece);
+        message.flush();
+      }
+      message.status = 'done';
+      await message.updateComplete;
+      await new Promise((r) => setTimeout(r, 50));
+      observer.disconnect();
+      expect(unsafe, block).to.deep.equal([]);
+      expect((window as { __xss?: number }).__xss).to.equal(undefined);
+    }
+  });
+
+  it('shows user messages as text: no markdown, no HTML', async () => {
+    const message = await fixture<SseMessage>(html`<sse-message author="user" .answer=${'**not bold** <b>raw</b>'}></sse-message>`);
+    const answer = answerOf(message);
+    expect(answer.textContent).to.equal('**not bold** <b>raw</b>');
+    expect(answer.children).to.have.length(0);
+  });
+
+  it('shows a think block from history collapsed, labelled "Thoughts"', async () => {
+    const message = await fixture<SseMessage>(html`<sse-message status="done" .think=${'I *considered* it.'} .answer=${'Yes.'}></sse-message>`);
+    const details = message.shadowRoot!.querySelector('details')!;
+    expect(details.hidden).to.equal(false);
+    expect(details.open).to.equal(false);
+    expect(details.querySelector('summary')!.textContent!.trim()).to.equal('Thoughts');
+    expect(details.querySelector('em')!.textContent).to.equal('considered');
+  });
+
+  it('hides the think block when there is none', async () => {
+    const message = await fixture<SseMessage>(html`<sse-message status="done" .answer=${'Just an answer.'}></sse-message>`);
+    expect(message.shadowRoot!.querySelector('details')!.hidden).to.equal(true);
+  });
+
+  it('renders again when the source is replaced (overwrite), and continues after a resume', async () => {
+    const message = await streamingMessage();
+    message.appendText('answer', 'first version');
+    message.answer = '# replaced';
+    message.flush();
+    expect(answerOf(message).innerHTML).to.equal(wholeRender('# replaced'));
+    message.status = 'error';
+    await message.updateComplete;
+    message.status = 'streaming';
+    message.appendText('answer', ' and more');
+    message.status = 'done';
+    await message.updateComplete;
+    expect(answerOf(message).innerHTML).to.equal(wholeRender('# replaced and more'));
+  });
+});
