@@ -293,14 +293,17 @@ export function createJobStore(options = {}) {
         timer = null;
       };
     }
+    // Not unref'd: an unref'd immediate does not keep libuv's poll phase from blocking, so
+    // each batch would wait for unrelated I/O (≈ 1,400 events/s instead of > 100,000/s).
+    // A generation is finite, and close() cancels it.
     /** @type {NodeJS.Immediate | null} */
     let immediate = null;
     const batch = () => {
       immediate = null;
       for (let i = 0; i < BATCH_SIZE; i++) if (!step()) return;
-      immediate = setImmediate(batch).unref();
+      immediate = setImmediate(batch);
     };
-    immediate = setImmediate(batch).unref();
+    immediate = setImmediate(batch);
     return () => {
       if (immediate !== null) clearImmediate(immediate);
       immediate = null;
