@@ -2,17 +2,11 @@
 // server, mounted here as middleware so tests hit real same-origin endpoints.
 import { chromeLauncher, defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { existsSync } from 'node:fs';
+import { CHROMIUM_ARGS, requireChromium } from './scripts/chromium.mjs';
 import { createSseChatServer } from './server/index.js';
 import { summaryFileReporter } from './scripts/wtr-summary-reporter.mjs';
 
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `No Chromium found at ${executablePath}. Install one (Debian/Ubuntu: sudo apt-get install -y chromium) ` +
-      'or point CHROME_PATH at a Chrome/Chromium binary, then run the tests again.',
-  );
-}
+const executablePath = requireChromium('the tests');
 
 // Faults on: tests script cuts, stalls and errors per request. Fast pacing for tests.
 const server = createSseChatServer({ faults: true, chunkMs: 2, pingMs: 15000, basePath: '/api' });
@@ -51,18 +45,7 @@ export default {
       launchOptions: {
         executablePath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          // Tests hide the page on purpose; keep its timers at full speed meanwhile.
-          '--disable-background-timer-throttling',
-          '--disable-renderer-backgrounding',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

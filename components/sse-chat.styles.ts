@@ -29,10 +29,9 @@ export const styles = [
       overscroll-behavior: contain;
       padding: var(--_gap);
     }
-    .messages {
-      display: flex;
-      flex-direction: column;
-      gap: var(--_gap);
+    /* Block layout, not flex: a growing message must not make its siblings be measured again. */
+    .messages > sse-message + sse-message {
+      margin-block-start: var(--_gap);
     }
     [part='jump-latest'] {
       position: absolute;

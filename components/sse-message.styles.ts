@@ -96,6 +96,7 @@ export const styles = [
   css`
     :host {
       display: block;
+      contain: content;
       font-family: var(--_font);
       font-size: var(--_font-size);
       color: var(--_fg);
