@@ -12,6 +12,7 @@
  */
 import '../components/define.ts';
 import type { SseChat } from '../components/sse-chat.ts';
+import { renderedHtml } from '../components/markdown-view.ts';
 import { SseMessage } from '../components/sse-message.ts';
 import { renderMarkdown } from '../src/index.ts';
 import type { CheckResult, RunOptions, Variant, VariantHooks } from './harness.ts';
@@ -82,7 +83,7 @@ function compare(chat: SseChat): CheckResult {
   if (!part || text === undefined) return { identical: false, detail: 'no answer element found' };
   const expected = document.createElement('div');
   expected.append(renderMarkdown(text));
-  const got = part.innerHTML;
+  const got = renderedHtml(part);
   const want = expected.innerHTML;
   if (got === want) return { identical: true };
   let at = 0;

@@ -9,12 +9,18 @@
 import { createIncrementalMarkdown, type IncrementalMarkdown } from '../src/markdown/incremental.js';
 import { sanitizeToFragment } from '../src/markdown/sanitize.js';
 
+/** Completed block elements per page. */
+const PAGE_SIZE = 32;
+
 export class MarkdownView {
   readonly #container: HTMLElement;
   #markdown: IncrementalMarkdown = createIncrementalMarkdown();
   /** The whole source, to start over when text is added after `end()`. */
   #source = '';
   #tail: ChildNode[] = [];
+  /** The page completed blocks go into, and how many elements it holds. */
+  #page: HTMLElement | undefined;
+  #pageSize = 0;
   #frame: number | undefined;
   #microtask = false;
   #ended = false;
@@ -103,17 +109,39 @@ export class MarkdownView {
     }
     if (!update) {
       this.#tail = [];
+      this.#page = undefined;
       this.#container.replaceChildren(document.createTextNode(this.#source));
       return;
     }
     if (update.reset) {
       this.#container.replaceChildren();
       this.#tail = [];
+      this.#page = undefined;
     }
     for (const node of this.#tail) node.remove();
-    this.#container.append(sanitizeToFragment(update.committed));
+    if (update.committed) this.#commit(sanitizeToFragment(update.committed));
     const tail = sanitizeToFragment(update.tail);
     this.#tail = [...tail.childNodes];
     this.#container.append(tail);
   }
+
+  #commit(blocks: DocumentFragment): void {
+    for (const node of [...blocks.childNodes]) {
+      if (!this.#page || (node instanceof Element && this.#pageSize >= PAGE_SIZE)) {
+        this.#page = document.createElement('div');
+        this.#page.className = 'md-page';
+        this.#pageSize = 0;
+        this.#container.append(this.#page);
+      }
+      this.#page.append(node);
+      if (node instanceof Element) this.#pageSize++;
+    }
+  }
+}
+
+/** The HTML a view rendered, pages unwrapped: equal to rendering the whole text at once. */
+export function renderedHtml(container: Element): string {
+  const copy = container.cloneNode(true) as Element;
+  for (const page of copy.querySelectorAll(':scope > .md-page')) page.replaceWith(...page.childNodes);
+  return copy.innerHTML;
 }

@@ -135,7 +135,7 @@ export class SseChat extends LitElement {
   constructor() {
     super();
     this.#controller = new StreamController(undefined, {
-      onStatus: (detail) => this.#onStatus(detail),
+      onStatus: (detail) => this.#applyStatus(detail),
       onChange: (change) => {
         const element = this.#liveMessageElement();
         if (change.kind === 'append') element?.appendText(change.block, change.text);
@@ -175,7 +175,6 @@ export class SseChat extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback(); // the controller detaches: the server keeps generating
     this.#resizeObserver?.disconnect();
-    this.#historyAbort?.abort();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -206,10 +205,6 @@ export class SseChat extends LitElement {
   }
 
   // --- stream callbacks ------------------------------------------------------------------
-
-  #onStatus(detail: StatusDetail): void {
-    this.#applyStatus(detail);
-  }
 
   /** The one place the element's status changes. */
   #applyStatus(detail: StatusDetail): void {
@@ -311,7 +306,11 @@ export class SseChat extends LitElement {
   async #streamInto(entry: Entry, begin: () => Promise<StreamResult>): Promise<void> {
     this.requestUpdate();
     await this.updateComplete;
-    if (!this.entries.includes(entry) || entry.status !== 'streaming' || !this.isConnected) return;
+    if (!this.entries.includes(entry) || entry.status !== 'streaming') return;
+    if (!this.isConnected && entry.lastSeq > 0) {
+      entry.status = 'pending'; // a resume waits until the element is back on the page
+      return;
+    }
     this.#controller.detach(); // a previous answer ends before this one owns the callbacks
     this.#live = entry;
     this.#liveElement = undefined;

@@ -7,11 +7,18 @@ const markdown = css`
     overflow-wrap: anywhere;
     line-height: 1.55;
   }
-  .markdown > :first-child {
+  .markdown > :first-child,
+  .markdown > .md-page:first-child > :first-child {
     margin-block-start: 0;
   }
-  .markdown > :last-child {
+  .markdown > :last-child,
+  .markdown > .md-page:last-child > :last-child {
     margin-block-end: 0;
+  }
+  /* Pages of finished blocks (see markdown-view.ts): skipped while out of view. */
+  .md-page {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 600px;
   }
   .markdown p,
   .markdown ul,

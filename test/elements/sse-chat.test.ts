@@ -1,5 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SseDoneEvent, SseErrorEvent, SseStatusDetail } from '../../components/events.js';
+import { renderedHtml } from '../../components/markdown-view.js';
 import { renderMarkdown } from '../../src/markdown/sanitize.js';
 import { chatFixture, chatUrl, question, until } from '../helpers/chat.js';
 import { debugMessage } from '../helpers/stream.js';
@@ -69,8 +70,8 @@ describe('<sse-chat>', () => {
       const server = await debugMessage(done.detail.message.id);
       expect(done.detail.message.answer).to.equal(server.answer);
       expect(done.detail.message.think).to.equal(server.think);
-      expect(h.answerOf().innerHTML).to.equal(wholeRender(server.answer));
-      expect(h.thinkOf().querySelector('[part="think-body"]')!.innerHTML).to.equal(wholeRender(server.think));
+      expect(renderedHtml(h.answerOf())).to.equal(wholeRender(server.answer));
+      expect(renderedHtml(h.thinkOf().querySelector('[part="think-body"]')!)).to.equal(wholeRender(server.think));
       expect(h.chat.stats.reconnects).to.equal(2);
       expect(server.generations).to.equal(1);
     });

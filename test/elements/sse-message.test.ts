@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/define.js';
 import type { SseMessage } from '../../components/sse-message.js';
+import { renderedHtml } from '../../components/markdown-view.js';
 import { renderMarkdown } from '../../src/markdown/sanitize.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -58,7 +59,7 @@ describe('<sse-message>', () => {
       message.status = 'done';
       await message.updateComplete;
       expect(message.answer).to.equal(ANSWER);
-      expect(answerOf(message).innerHTML, `seed ${seed}`).to.equal(wholeRender(ANSWER));
+      expect(renderedHtml(answerOf(message)), `seed ${seed}`).to.equal(wholeRender(ANSWER));
     }
   });
 
@@ -75,6 +76,22 @@ describe('<sse-message>', () => {
     observer.disconnect();
     expect(batches).to.equal(1);
     expect(answerOf(message).querySelector('table')).to.exist;
+  });
+
+  it('groups finished blocks in pages the browser may skip while out of view', async () => {
+    const message = await streamingMessage();
+    const text = Array.from({ length: 100 }, (_, i) => `Paragraph ${i} with **bold** text.`).join('\n\n');
+    for (const piece of pieces(text, 3, 40)) message.appendText('answer', piece);
+    message.status = 'done';
+    await message.updateComplete;
+    const pages = [...answerOf(message).children];
+    expect(pages.length).to.equal(4);
+    for (const page of pages) {
+      expect(page.className).to.equal('md-page');
+      expect(page.childElementCount).to.be.at.most(32);
+      expect(getComputedStyle(page).contentVisibility).to.equal('auto');
+    }
+    expect(renderedHtml(answerOf(message))).to.equal(wholeRender(text));
   });
 
   it('renders without animation frames while the page is hidden', async () => {
@@ -159,13 +176,13 @@ describe('<sse-message>', () => {
     message.appendText('answer', 'first version');
     message.answer = '# replaced';
     message.flush();
-    expect(answerOf(message).innerHTML).to.equal(wholeRender('# replaced'));
+    expect(renderedHtml(answerOf(message))).to.equal(wholeRender('# replaced'));
     message.status = 'error';
     await message.updateComplete;
     message.status = 'streaming';
     message.appendText('answer', ' and more');
     message.status = 'done';
     await message.updateComplete;
-    expect(answerOf(message).innerHTML).to.equal(wholeRender('# replaced and more'));
+    expect(renderedHtml(answerOf(message))).to.equal(wholeRender('# replaced and more'));
   });
 });
