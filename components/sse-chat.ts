@@ -121,6 +121,15 @@ export class SseChat extends LitElement {
 
   /** The answer being streamed, if any. */
   #live: Entry | undefined;
+  /** The answer about to stream (its <sse-message> is being rendered), if any. */
+  #starting: Entry | undefined;
+  /** A stream that could not start while the element was off the page. */
+  #deferred: { entry: Entry; begin: () => Promise<StreamResult> } | undefined;
+  /** Counts `send()` calls; `stop()` calls off every one up to `#stoppedCall`. */
+  #sendCall = 0;
+  #stoppedCall = 0;
+  /** The history request in flight; `send()` waits for it rather than racing it. */
+  #historyLoad: Promise<void> | undefined;
   #liveElement: SseMessage | undefined;
   /** Settles once the last ended answer is rendered and its events fired. */
   #settled: Promise<void> = Promise.resolve();
@@ -168,8 +177,11 @@ export class SseChat extends LitElement {
     if (!this.hasUpdated) return;
     this.#observeSize();
     // Moved in the page (the element was detached for a moment): follow the answer again.
+    const deferred = this.#deferred;
+    this.#deferred = undefined;
     const last = this.entries.at(-1);
-    if (last?.status === 'pending') void this.#resumeEntry(last);
+    if (deferred && this.entries.includes(deferred.entry)) void this.#streamInto(deferred.entry, deferred.begin);
+    else if (last?.status === 'pending') void this.#resumeEntry(last);
   }
 
   override disconnectedCallback(): void {
@@ -189,6 +201,7 @@ export class SseChat extends LitElement {
         void this.#loadHistory();
       }
     } else if (changed.has('historyEndpoint') && this.historyEndpoint) {
+      this.#controller.detach(); // the history replaces what is shown, live answer included
       void this.#loadHistory();
     }
     this.#syncConfig();
@@ -246,14 +259,13 @@ export class SseChat extends LitElement {
   /** Leaves a conversation: its answer goes on on the server and can be come back to. */
   #leave(conversationId: string): void {
     this.#controller.detach();
-    this.#conversations.set(conversationId, this.entries);
+    this.#abandonStarting();
+    if (!this.historyEndpoint) this.#conversations.set(conversationId, this.entries);
   }
 
   /** Shows the conversation `conversationId` names, from the history endpoint or from memory. */
   #enter(): void {
-    this.#historyAbort?.abort();
-    this.#historyCall++;
-    this.history = { state: 'idle' };
+    this.#cancelHistory();
     if (this.status !== 'idle') this.#applyStatus({ status: 'idle', transport: 'sse' });
     if (this.historyEndpoint) {
       this.entries = [];
@@ -265,7 +277,23 @@ export class SseChat extends LitElement {
     if (last?.status === 'pending') void this.#resumeEntry(last);
   }
 
-  async #loadHistory(): Promise<void> {
+  #loadHistory(): Promise<void> {
+    const load = this.#fetchHistory().finally(() => {
+      if (this.#historyLoad === load) this.#historyLoad = undefined;
+    });
+    this.#historyLoad = load;
+    return load;
+  }
+
+  /** Cancels the history request in flight, if any: a stale answer is never shown. */
+  #cancelHistory(): void {
+    this.#historyAbort?.abort();
+    this.#historyCall++;
+    this.#historyLoad = undefined;
+    this.history = { state: 'idle' };
+  }
+
+  async #fetchHistory(): Promise<void> {
     const endpoint = this.historyEndpoint;
     if (!endpoint) return;
     this.#historyAbort?.abort();
@@ -291,7 +319,7 @@ export class SseChat extends LitElement {
       this.history = { state: 'idle' };
       this.entries = entries;
       const last = entries.at(-1);
-      if (last?.author === 'assistant' && last.status === 'pending') await this.#resumeEntry(last);
+      if (last?.author === 'assistant' && last.status === 'pending') void this.#resumeEntry(last);
     } catch (error) {
       if (call !== this.#historyCall) return;
       const reason = error instanceof Error ? error.message : String(error);
@@ -302,13 +330,22 @@ export class SseChat extends LitElement {
 
   // --- streaming -------------------------------------------------------------------------
 
-  /** Streams into `entry` once its `<sse-message>` is on the page. */
+  /**
+   * Streams into `entry` once its `<sse-message>` is on the page. Until then the entry is
+   * `#starting`: `stop()`, a newer `send()` or a conversation switch can still call it off.
+   */
   async #streamInto(entry: Entry, begin: () => Promise<StreamResult>): Promise<void> {
+    this.#starting = entry;
     this.requestUpdate();
     await this.updateComplete;
-    if (!this.entries.includes(entry) || entry.status !== 'streaming') return;
-    if (!this.isConnected && entry.lastSeq > 0) {
-      entry.status = 'pending'; // a resume waits until the element is back on the page
+    if (this.#starting !== entry) return; // called off meanwhile
+    this.#starting = undefined;
+    if (!this.entries.includes(entry)) return; // the log was replaced (history) meanwhile
+    if (!this.isConnected) {
+      // Off the page (removed, or moved and not back yet): start when it comes back.
+      entry.status = 'pending';
+      this.#deferred = { entry, begin };
+      this.requestUpdate();
       return;
     }
     this.#controller.detach(); // a previous answer ends before this one owns the callbacks
@@ -317,6 +354,16 @@ export class SseChat extends LitElement {
     this.#syncConfig();
     await begin();
     await this.#settled;
+  }
+
+  /** Calls off an answer that was about to stream: nothing was asked of the server yet. */
+  #abandonStarting(): void {
+    const entry = this.#starting;
+    if (!entry) return;
+    this.#starting = undefined;
+    // A new answer was never asked for: it is stopped. A resume stays resumable.
+    entry.status = entry.lastSeq > 0 || entry.think || entry.answer ? 'pending' : 'stopped';
+    this.requestUpdate();
   }
 
   #resumeEntry(entry: Entry): Promise<void> {
@@ -425,7 +472,7 @@ export class SseChat extends LitElement {
 
   #submit(): void {
     const text = this.input.value;
-    if (this.disabled || this.#live || !text.trim()) return;
+    if (this.disabled || this.#live || this.#starting || !text.trim()) return;
     this.input.value = '';
     this.draft = '';
     void this.send(text);
@@ -440,29 +487,52 @@ export class SseChat extends LitElement {
   async send(text: string): Promise<void> {
     const content = String(text ?? '').trim();
     if (!content) return;
-    this.#historyAbort?.abort();
-    this.#historyCall++;
-    this.history = { state: 'idle' };
-    if (this.#live) this.stop();
+    const call = ++this.#sendCall;
+    // A conversation switch or history load under way first: the question belongs after them.
+    if (this.isUpdatePending) await this.updateComplete;
+    if (this.#historyLoad) await this.#historyLoad;
+    // stop() or a newer send() meanwhile calls this one off: shown, never asked.
+    const calledOff = call <= this.#stoppedCall || call !== this.#sendCall;
+    if (!calledOff && (this.#live || this.#starting)) this.stop();
     const messages = [...this.#requestMessages(), { role: 'user', content }];
     const question: Entry = { key: randomId(), messageId: randomId(), author: 'user', think: '', answer: content, status: 'done', lastSeq: 0 };
-    const answer: Entry = { key: randomId(), messageId: randomId(), author: 'assistant', think: '', answer: '', status: 'streaming', lastSeq: 0 };
+    const answer: Entry = {
+      key: randomId(),
+      messageId: randomId(),
+      author: 'assistant',
+      think: '',
+      answer: '',
+      status: calledOff ? 'stopped' : 'streaming',
+      lastSeq: 0,
+    };
     this.entries = [...this.entries, question, answer];
     this.#follow = true;
     this.jumpVisible = false;
     emit(this, 'sse-message', { message: this.#snapshot(question) });
+    if (calledOff) {
+      if (call <= this.#stoppedCall) this.#applyStatus({ status: 'stopped', transport: 'sse' });
+      return;
+    }
     emit(this, 'sse-message', { message: this.#snapshot(answer) });
     await this.#streamInto(answer, () => this.#controller.start({ messages, messageId: answer.messageId }));
   }
 
   /** Stops the answer and, with `stop-endpoint`, tells the server. What was shown stays. */
   stop(): void {
+    this.#stoppedCall = this.#sendCall;
+    if (this.#starting && !this.#live) {
+      const entry = this.#starting;
+      this.#abandonStarting();
+      if (entry.status === 'stopped') this.#applyStatus({ status: 'stopped', transport: 'sse' });
+      return;
+    }
     this.#controller.stop();
   }
 
   /** Re-attaches to the last unfinished answer (after an error, a stop, or leaving it). */
   async resume(): Promise<void> {
-    if (this.#live) return;
+    if (this.isUpdatePending) await this.updateComplete;
+    if (this.#live || this.#starting) return;
     const last = [...this.entries].reverse().find((entry) => entry.author === 'assistant');
     if (!last || last.status === 'done' || last.status === 'streaming') return;
     await this.#resumeEntry(last);
@@ -470,7 +540,9 @@ export class SseChat extends LitElement {
 
   /** Empties the conversation (an answer still streaming is stopped). */
   clear(): void {
-    if (this.#live) this.stop();
+    if (this.#live || this.#starting) this.stop();
+    this.#cancelHistory();
+    this.#deferred = undefined;
     this.entries = [];
     this.#conversations.delete(this.conversationId);
     this.#applyStatus({ status: 'idle', transport: 'sse' });
@@ -505,7 +577,7 @@ export class SseChat extends LitElement {
 
   protected override render() {
     const strings = this.#mergedStrings;
-    const streaming = this.#live !== undefined;
+    const streaming = this.#live !== undefined || this.#starting !== undefined;
     return html`${this.renderLog(strings, streaming)}
       <button part="jump-latest" type="button" ?hidden=${!this.jumpVisible} @click=${this.#onJumpLatest}>
         ${strings.jumpLatest}

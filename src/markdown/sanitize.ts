@@ -19,22 +19,40 @@ const IMAGE_URL = /^https?:/i;
 
 const CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
   FORBID_TAGS,
-  FORBID_ATTR: ['style'],
+  // srcset and poster would load images from any URL, past the http(s)-only rule.
+  FORBID_ATTR: ['style', 'srcset', 'poster'],
   ALLOWED_URI_REGEXP,
   ADD_ATTR: ['target'],
   RETURN_DOM_FRAGMENT: true,
 };
 
+const XLINK = 'http://www.w3.org/1999/xlink';
+
+/** The URL attributes of `node` (HTML `href`/`src`, SVG `href`/`xlink:href`). */
+function urlAttributes(node: Element, names: string[]): Attr[] {
+  const attributes: Attr[] = [];
+  for (const name of names) {
+    const attribute = node.getAttributeNode(name);
+    if (attribute) attributes.push(attribute);
+  }
+  const xlink = node.getAttributeNodeNS(XLINK, 'href');
+  if (xlink) attributes.push(xlink);
+  return attributes;
+}
+
 type Purifier = ReturnType<typeof createDOMPurify>;
 let purifier: Purifier | undefined;
 
+/** A private, lazily made instance (it needs `window`, which module load may not have). */
 function instance(): Purifier {
   if (purifier) return purifier;
   const created = createDOMPurify(window);
   created.addHook('afterSanitizeAttributes', (node) => {
-    if (node.tagName === 'A') {
-      const href = node.getAttribute('href');
-      if (href !== null && !href.startsWith('#')) {
+    // localName, not tagName: SVG's <a> and <image> are lower case and namespaced.
+    const tag = node.localName;
+    if (tag === 'a' || tag === 'area') {
+      const links = urlAttributes(node, ['href']);
+      if (links.some((attribute) => !attribute.value.startsWith('#'))) {
         node.setAttribute('target', '_blank');
         node.setAttribute('rel', 'noopener noreferrer');
       } else {
@@ -43,10 +61,11 @@ function instance(): Purifier {
     } else if (node.hasAttribute('target')) {
       node.removeAttribute('target');
     }
-    if (node.tagName === 'IMG') {
-      const src = node.getAttribute('src');
-      if (src !== null && !IMAGE_URL.test(src.trim())) node.removeAttribute('src');
-      node.setAttribute('loading', 'lazy');
+    if (tag === 'img' || tag === 'image') {
+      for (const attribute of urlAttributes(node, ['src', 'href'])) {
+        if (!IMAGE_URL.test(attribute.value.trim())) node.removeAttributeNode(attribute);
+      }
+      if (tag === 'img') node.setAttribute('loading', 'lazy');
     }
   });
   purifier = created;

@@ -126,4 +126,56 @@ describe('<sse-chat>: conversations and pending answers', () => {
       iframe.remove();
     }
   });
+
+  it('send() right after switching conversation asks in the new one and leaves the old answer going', async () => {
+    const a = conversationId('switch-send-A');
+    const b = conversationId('switch-send-B');
+    const h = await chatFixture({ endpoint: chatUrl('', { chunk_ms: 15 }), 'history-endpoint': '/api/history', 'conversation-id': a });
+    void h.chat.send('asked in A');
+    await until(() => h.lastText().length > 20, 10000, 'A streaming');
+    const aId = h.chat.messages[1]!.id;
+    h.chat.setAttribute('conversation-id', b); // a "new chat" button
+    const done = (await Promise.all([oneEvent(h.chat, 'sse-done'), h.chat.send('asked in B')]))[0] as SseDoneEvent;
+    expect(h.chat.messages.map((m) => m.answer)[0]).to.equal('asked in B');
+    expect(h.chat.messages).to.have.length(2);
+    const bServer = await debugMessage(done.detail.message.id);
+    expect(bServer.prompt).to.equal('asked in B');
+    expect((await debugMessage(aId)).stopped, 'A never stopped').to.equal(false);
+  });
+
+  it('send() while the history is loading waits for it: the question comes after the conversation', async () => {
+    const conversation = conversationId('slow-history');
+    await answerElsewhere(conversation, 'the earlier question');
+    const h = await chatFixture({ 'conversation-id': conversation });
+    h.chat.fetch = async (input, init) => {
+      if (String(input).includes('/api/history')) await new Promise((r) => setTimeout(r, 300));
+      return fetch(input, init);
+    };
+    h.chat.historyEndpoint = '/api/history';
+    await h.chat.updateComplete;
+    await h.chat.send('the new question');
+    expect(h.chat.messages.map((m) => `${m.author}:${m.status}`)).to.deep.equal([
+      'user:done',
+      'assistant:done',
+      'user:done',
+      'assistant:done',
+    ]);
+    expect(h.chat.messages[0]!.answer).to.equal('the earlier question');
+    expect(h.chat.messages[2]!.answer).to.equal('the new question');
+  });
+
+  it('clear() while the history is loading keeps the log empty', async () => {
+    const conversation = conversationId('clear-history');
+    await answerElsewhere(conversation, 'gone');
+    const h = await chatFixture({ 'conversation-id': conversation });
+    h.chat.fetch = async (input, init) => {
+      await new Promise((r) => setTimeout(r, 200));
+      return fetch(input, init);
+    };
+    h.chat.historyEndpoint = '/api/history';
+    await h.chat.updateComplete;
+    h.chat.clear();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(h.chat.messages).to.deep.equal([]);
+  });
 });

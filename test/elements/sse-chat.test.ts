@@ -213,6 +213,38 @@ describe('<sse-chat>', () => {
       expect(h.chat.messages.map((m) => m.answer)).to.deep.equal(['first question', first.answer, 'second question', done.detail.message.answer]);
     });
 
+    it('stop() right after send() calls the answer off before any request', async () => {
+      const h = await chatFixture();
+      let requests = 0;
+      h.chat.fetch = (input, init) => {
+        requests++;
+        return fetch(input, init);
+      };
+      const sent = h.chat.send('never asked');
+      h.chat.stop();
+      await sent;
+      await h.chat.updateComplete;
+      expect(requests).to.equal(0);
+      expect(h.chat.messages.map((m) => m.status)).to.deep.equal(['done', 'stopped']);
+      expect(h.chat.status).to.equal('stopped');
+      expect(h.part<HTMLButtonElement>('stop').hidden).to.equal(true);
+    });
+
+    it('two send() calls at once: the first is called off, the second streams', async () => {
+      const h = await chatFixture();
+      const first = h.chat.send('first');
+      const second = h.chat.send('second');
+      await Promise.all([first, second]);
+      expect(h.chat.messages.map((m) => `${m.author}:${m.status}`)).to.deep.equal([
+        'user:done',
+        'assistant:stopped',
+        'user:done',
+        'assistant:done',
+      ]);
+      const server = await debugMessage(h.chat.messages[3]!.id);
+      expect(h.chat.messages[3]!.answer).to.equal(server.answer);
+    });
+
     it('clear() empties the log and goes back to idle', async () => {
       const h = await chatFixture();
       await h.ask();

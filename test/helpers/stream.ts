@@ -18,6 +18,7 @@ export interface ConnectionRecord {
 
 export interface DebugMessage {
   messageId: string;
+  prompt: string;
   think: string;
   answer: string;
   done: boolean;

@@ -257,6 +257,23 @@ describe('markdown: sanitizing', () => {
     expect([...div.querySelectorAll('img')].map((img) => img.getAttribute('src'))).to.deep.equal(['https://x.y/a.png', null, null]);
   });
 
+  it('applies the link and image rules to SVG and image maps too', () => {
+    const div = html(
+      '<svg><a href="https://phish.example"><text>x</text></a><image href="data:image/png;base64,AAAA"></image>' +
+        '<a xlink:href="https://x.example"><text>y</text></a></svg>' +
+        '<map name="m"><area href="https://area.example" shape="rect" coords="0,0,1,1"></map>' +
+        '<img src="https://x.y/a.png" srcset="/track.png 1x"><video poster="/poster.png"></video>',
+    );
+    for (const link of div.querySelectorAll('a, area')) {
+      expect(link.getAttribute('target'), link.outerHTML).to.equal('_blank');
+      expect(link.getAttribute('rel')).to.equal('noopener noreferrer');
+    }
+    const image = div.querySelector('image');
+    expect(image === null || !image.hasAttribute('href')).to.equal(true);
+    expect(div.querySelector('img')!.hasAttribute('srcset')).to.equal(false);
+    expect(div.querySelector('video')?.hasAttribute('poster') ?? false).to.equal(false);
+  });
+
   it('opens links in a new tab without opener, but not #anchors', () => {
     const div = html('[out](https://a.b) [in](#part) <a href="https://c.d" target="_self">raw</a>');
     const [out, anchor, raw] = div.querySelectorAll('a');
