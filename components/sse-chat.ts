@@ -2,7 +2,14 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { normalizeHeaders, StreamController, type StatusDetail, type StreamResult, type StreamStats } from '../src/stream-controller.js';
+import {
+  normalizeHeaders,
+  StreamController,
+  type ResumePoint,
+  type StatusDetail,
+  type StreamResult,
+  type StreamStats,
+} from '../src/stream-controller.js';
 import { parseHistory } from '../src/history.js';
 import { randomId } from '../src/random-id.js';
 import { VERSION } from '../src/version.js';
@@ -23,8 +30,10 @@ interface Entry {
   answer: string;
   status: MessageStatus;
   meta?: Record<string, unknown>;
-  /** Resume point of an unfinished answer. */
+  /** Sequence number `think`/`answer` correspond to: where a resume continues. */
   lastSeq: number;
+  /** After an error or a stop: where a `resume()` continues (nothing held back there). */
+  resume?: ResumePoint;
 }
 
 /** Scrolled this close to the end, the log follows new text. */
@@ -235,11 +244,17 @@ export class SseChat extends LitElement {
     this.#live = undefined;
     this.#liveElement = undefined;
     entry.messageId = result.messageId;
-    entry.think = result.think;
-    entry.answer = result.answer;
     entry.meta = result.meta;
-    entry.lastSeq = this.#controller.lastSeq;
     entry.status = result.status === 'detached' ? 'pending' : result.status;
+    if (result.status === 'detached') {
+      // Left while streaming: keep exactly what a resume continues (no half escape or tag).
+      ({ think: entry.think, answer: entry.answer, seq: entry.lastSeq } = result.resumeFrom);
+    } else {
+      entry.think = result.think;
+      entry.answer = result.answer;
+      entry.lastSeq = result.resumeFrom.seq;
+      entry.resume = result.resumeFrom;
+    }
     this.requestUpdate();
     if (result.status !== 'detached') this.#settled = this.#announceEnd(entry, result);
   }
@@ -367,6 +382,10 @@ export class SseChat extends LitElement {
   }
 
   #resumeEntry(entry: Entry): Promise<void> {
+    // Show the text the resume continues: after an error the shown text was flushed (a held
+    // back `\` became literal), and the events after the resume point come again.
+    if (entry.resume) ({ think: entry.think, answer: entry.answer, seq: entry.lastSeq } = entry.resume);
+    entry.resume = undefined;
     entry.status = 'streaming';
     const messages = this.#requestMessages(entry);
     return this.#streamInto(entry, () =>

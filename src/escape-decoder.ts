@@ -12,6 +12,8 @@ export interface EscapeDecoder {
   push(chunk: string): string;
   /** Ends the stream: whatever is still held back is emitted (a lone `\` literally). */
   end(): string;
+  /** Whether part of an escape is held back (a resume must not start from here). */
+  readonly pending: boolean;
 }
 
 export function createEscapeDecoder(): EscapeDecoder {
@@ -74,7 +76,13 @@ export function createEscapeDecoder(): EscapeDecoder {
     return '\n' + rest.slice(2);
   }
 
-  return { push, end };
+  return {
+    push,
+    end,
+    get pending() {
+      return pending !== '';
+    },
+  };
 }
 
 /** Decodes a complete string at once. */

@@ -13,6 +13,7 @@ export {
   type StreamOutcome,
   type StreamRequest,
   type StreamResult,
+  type ResumePoint,
   type StreamStats,
   type Transport,
 } from './stream-controller.js';

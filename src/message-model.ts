@@ -20,6 +20,8 @@ export interface MessageModel {
   apply(op: BlockOp): BlockChange | undefined;
   /** Ends the message: flushes escapes still pending (a lone `\` stays a `\`). */
   end(): BlockChange[];
+  /** Whether no escape is held back in either block (a resume may start from here). */
+  readonly settled: boolean;
 }
 
 interface Item {
@@ -103,5 +105,8 @@ export function createMessageModel(
     },
     apply,
     end,
+    get settled() {
+      return !blocks.think.decoder?.pending && !blocks.answer.decoder?.pending;
+    },
   };
 }

@@ -104,6 +104,18 @@ export interface StreamResult {
   /** The `finish` event's `meta`. */
   meta?: Record<string, unknown>;
   error?: SseChatError;
+  /**
+   * Where a later `resume()` continues this answer: the last sequence number after which
+   * nothing was held back (an escape or a `<think>` tag split across events), and the texts
+   * at that point. Pass it as `{offset: seq, think, answer}`.
+   */
+  resumeFrom: ResumePoint;
+}
+
+export interface ResumePoint {
+  seq: number;
+  think: string;
+  answer: string;
 }
 
 export interface StreamRequest {
@@ -190,6 +202,7 @@ class Run {
   protocolError: SseChatError | undefined;
   ended = false;
   wake: (() => void) | undefined;
+  resumeFrom: ResumePoint;
 
   constructor(
     readonly request: StreamRequest,
@@ -205,6 +218,14 @@ class Run {
       answer: request.answer,
     });
     this.done = new Promise((resolve) => (this.resolve = resolve));
+    this.resumeFrom = { seq: this.lastSeq, think: this.model.think, answer: this.model.answer };
+  }
+
+  /** After an event: when nothing is held back, a new run could resume from here. */
+  settle(): void {
+    if (this.adapter.settled && this.model.settled) {
+      this.resumeFrom = { seq: this.lastSeq, think: this.model.think, answer: this.model.answer };
+    }
   }
 }
 
@@ -514,6 +535,7 @@ export class StreamController implements ReactiveController {
       // Comments and id-only events dispatch empty data (pitfall 7); only the id counts.
       const seq = parseSeq(message.id);
       if (seq !== undefined && seq > run.lastSeq) run.lastSeq = seq;
+      run.settle();
       return;
     }
     run.stats.events++;
@@ -535,6 +557,7 @@ export class StreamController implements ReactiveController {
     if (this.#status !== 'streaming') this.#setStatus(run, 'streaming');
     if (event.named) {
       this.#call(() => this.callbacks.onEvent?.(event.named!));
+      run.settle();
       return;
     }
     for (const op of run.adapter.apply(event)) {
@@ -551,6 +574,7 @@ export class StreamController implements ReactiveController {
       }
       this.#change(run.model.apply(op));
     }
+    run.settle();
   }
 
   /** Polling fallback (DESIGN §4.9): same dedup, same text; rejects like an SSE attempt. */
@@ -625,6 +649,7 @@ export class StreamController implements ReactiveController {
       answer: run.model.answer,
       meta: run.meta,
       error,
+      resumeFrom: run.resumeFrom,
     };
     if (run === this.#run) this.#setStatus(run, outcome === 'detached' ? 'idle' : outcome, { error });
     this.#call(() => this.callbacks.onEnd?.(result));

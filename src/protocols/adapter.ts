@@ -27,6 +27,11 @@ export interface ProtocolAdapter {
   apply(event: ParsedEvent): BlockOp[];
   /** The answer ended: returns what was still held back. */
   end(): BlockOp[];
+  /**
+   * Whether the adapter holds nothing a fresh one would lack (a half-received tag, an open
+   * think block): a resume by a new run may start after the last event applied.
+   */
+  readonly settled: boolean;
 }
 
 /** Receives the warnings of an adapter (defaults to `console.warn`). */

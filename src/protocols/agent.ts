@@ -111,5 +111,6 @@ export function createAgentAdapter(options: { warn?: Warn } = {}): ProtocolAdapt
     parse,
     apply: (event) => event.ops ?? [],
     end: () => [],
+    settled: true, // stateless: every event stands alone
   };
 }

@@ -52,5 +52,6 @@ export function createOpenAiAdapter(options: { warn?: Warn } = {}): ProtocolAdap
     parse,
     apply: (event) => event.ops ?? [],
     end: () => [],
+    settled: true, // stateless: every event stands alone
   };
 }

@@ -31,5 +31,8 @@ export function createTextAdapter(): ProtocolAdapter {
       return toOps(router.push(event.text));
     },
     end: () => toOps(router.end()),
+    get settled() {
+      return router.settled;
+    },
   };
 }

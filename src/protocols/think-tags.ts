@@ -51,5 +51,12 @@ export function createThinkTagRouter() {
     return text ? [{ block: inThink ? 'think' : 'answer', text }] : [];
   }
 
-  return { push, end };
+  return {
+    push,
+    end,
+    /** Nothing held back and outside a think block: a fresh router would route the same. */
+    get settled() {
+      return held === '' && !inThink;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { randomId } from '../../src/random-id.js';
 import { StreamController } from '../../src/stream-controller.js';
-import { chatUrl, debugMessage, FAST, question, rawStream, startStream, expectExact } from '../helpers/stream.js';
+import { chatUrl, debugMessage, FAST, question, rawStream, scriptedFetch, startStream, expectExact, until } from '../helpers/stream.js';
 
 describe('StreamController: resume', () => {
   it('streams a whole answer: think, a named event, the answer, exact to the byte', async () => {
@@ -148,5 +148,55 @@ describe('StreamController: resume', () => {
     expect(server.connections.map((c) => c.method)).to.deep.equal(['GET', 'GET']);
     expect(server.connections[0]!.query).to.include({ conversation_id: 'conv-get', message_id: end.messageId });
     expect(JSON.parse(server.connections[0]!.query.messages!)).to.have.length(1);
+  });
+});
+
+describe('StreamController: resume point after a detach', () => {
+  const agentEvent = (seq: number, content: string) =>
+    `id: ${seq}\ndata: ${JSON.stringify({ mode: 'append', message_id: 'm-held', data: [{ id: seq, type: 'text', content }] })}\n\n`;
+  const finish = (seq: number) => `id: ${seq}\ndata: ${JSON.stringify({ mode: 'finish', message_id: 'm-held' })}\n\n`;
+
+  it('never starts after an event that ended inside an escape', async () => {
+    const first = scriptedFetch();
+    const controller = new StreamController(undefined, { ...FAST, endpoint: '/scripted', fetch: first.fetch });
+    const ended = controller.start({ messageId: 'm-held' });
+    first.push(agentEvent(1, 'one\\n') + agentEvent(2, 'foo\\')); // the wire's `\n` escape, then a lone `\`
+    await until(() => controller.answer === 'one\nfoo', 5000, 'two events applied');
+    controller.detach();
+    const detached = await ended;
+    expect(detached.status).to.equal('detached');
+    expect(detached.resumeFrom).to.deep.equal({ seq: 1, think: '', answer: 'one\n' });
+
+    const second = scriptedFetch();
+    const again = new StreamController(undefined, { ...FAST, endpoint: '/scripted', fetch: second.fetch });
+    const { seq, think, answer } = detached.resumeFrom;
+    const resumed = again.resume({ messageId: 'm-held', offset: seq, think, answer });
+    second.push(agentEvent(2, 'foo\\') + agentEvent(3, 'nbar') + finish(4));
+    second.close();
+    const end = await resumed;
+    expect(end.answer).to.equal('one\nfoo\nbar');
+    expect(new URL(second.calls[0]!.url, location.href).searchParams.get('offset')).to.equal('1');
+  });
+
+  it('never starts inside a <think> block or a split tag (text protocol)', async () => {
+    const first = scriptedFetch();
+    const options = { ...FAST, endpoint: '/scripted', protocol: 'text' as const };
+    const controller = new StreamController(undefined, { ...options, fetch: first.fetch });
+    const ended = controller.start({ messageId: 'm-tags' });
+    first.push('id: 1\ndata: intro \n\nid: 2\ndata: <think>hmm\n\nid: 3\ndata: more</thi\n\n');
+    await until(() => controller.think === 'hmmmore', 5000, 'think text');
+    controller.detach();
+    const detached = await ended;
+    expect(detached.resumeFrom).to.deep.equal({ seq: 1, think: '', answer: 'intro ' });
+
+    const second = scriptedFetch();
+    const again = new StreamController(undefined, { ...options, fetch: second.fetch });
+    const { seq, think, answer } = detached.resumeFrom;
+    const resumed = again.resume({ messageId: 'm-tags', offset: seq, think, answer });
+    second.push('id: 2\ndata: <think>hmm\n\nid: 3\ndata: more</thi\n\nid: 4\ndata: nk>done\n\nevent: done\nid: 5\ndata: x\n\n');
+    second.close();
+    const end = await resumed;
+    expect(end.think).to.equal('hmmmore');
+    expect(end.answer).to.equal('intro done');
   });
 });
