@@ -8,6 +8,7 @@
  *   GET      {base}/poll   the same events as JSON, for clients that cannot stream
  *   GET      {base}/history   the messages of a conversation, with resumable pending answers
  *   GET      {base}/_debug/message   a job's state (only with `faults: true`)
+ *   POST     {base}/_debug/chaos     break a running answer's stream now (only with `faults: true`)
  */
 import { randomUUID } from 'node:crypto';
 import { faultAt, faultResponse, parseFaultPlan } from './faults.js';
@@ -21,9 +22,17 @@ export { formatEvent } from './sse.js';
 /** At most this many events per poll response. */
 const POLL_LIMIT = 500;
 
+/** The chaos actions, each with the fault it queues for the resume that follows (if any). */
+const CHAOS_NEXT = new Map([
+  ['cut', ''],
+  ['stall', ''],
+  ['503', '503:2'],
+  ['replay', 'replay:25'],
+]);
+
 /**
  * @typedef {object} SseChatServerOptions
- * @property {boolean} [faults]  enable the `faults` query parameter and `_debug` route (tests, demos)
+ * @property {boolean} [faults]  enable the `faults` query parameter and `_debug` routes (tests, demos)
  * @property {number} [chunkMs]  ms between events of a new answer (0: as fast as possible)
  * @property {number} [pingMs]  ms between `: ping` comments on open streams
  * @property {number} [retentionMs]  how long finished answers stay resumable
@@ -64,6 +73,10 @@ export function createSseChatServer(options = {}) {
   const open = new Set();
   /** @type {WeakMap<import('./jobs.js').Job, string>} the fault plan given when a job was created */
   const plans = new WeakMap();
+  /** @type {WeakMap<import('./jobs.js').Job, Set<import('./stream.js').StreamHandle>>} a job's open streams */
+  const streams = new WeakMap();
+  /** @type {WeakMap<import('./jobs.js').Job, import('./faults.js').Fault[]>} faults queued for a job's next requests */
+  const queued = new WeakMap();
 
   /** @type {Record<string, Handler>} keyed by `METHOD /path` */
   const routes = {
@@ -73,7 +86,10 @@ export function createSseChatServer(options = {}) {
     'GET /poll': poll,
     'GET /history': history,
   };
-  if (faults) routes['GET /_debug/message'] = debug;
+  if (faults) {
+    routes['GET /_debug/message'] = debug;
+    routes['POST /_debug/chaos'] = chaos;
+  }
   const paths = new Set(Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1)));
 
   /**
@@ -180,7 +196,7 @@ export function createSseChatServer(options = {}) {
     }
 
     const plan = faults ? parseFaultPlan(query.faults ?? plans.get(job)) : [];
-    const fault = faultAt(plan, job.connections.length);
+    const fault = queued.get(job)?.shift() ?? faultAt(plan, job.connections.length);
     /** @type {import('./jobs.js').ConnectionRecord} */
     const record = {
       index: job.connections.length,
@@ -219,7 +235,10 @@ export function createSseChatServer(options = {}) {
       return;
     }
     track(res);
-    streamJob({ res, job, offset, fault, pingMs: streamPingMs, record });
+    const handle = streamJob({ res, job, offset, fault, pingMs: streamPingMs, record });
+    const jobStreams = streams.get(job) ?? new Set();
+    streams.set(job, jobStreams.add(handle));
+    res.on('close', () => jobStreams.delete(handle));
   }
 
   /**
@@ -283,6 +302,30 @@ export function createSseChatServer(options = {}) {
       );
     }
     sendJson(res, 200, { messages });
+  }
+
+  /**
+   * `POST /_debug/chaos {message_id, action}`: what the demo's "network chaos" panel does to
+   * a running answer, now — `cut` (the open streams die), `stall` (they go silent, pings
+   * too, until the client's heartbeat gives up), `503` (cut, and the resume is answered
+   * 503 with `Retry-After: 2`), `replay` (cut, and the resume repeats the 25 events before
+   * its offset). Answers `{streams}`: how many open streams were broken.
+   * @type {Handler}
+   */
+  async function chaos(req, res) {
+    const body = await readJson(req);
+    const job = requireJob(typeof body.message_id === 'string' ? body.message_id : undefined);
+    const next = CHAOS_NEXT.get(String(body.action));
+    if (next === undefined) {
+      throw new HttpError(400, `action must be one of ${[...CHAOS_NEXT.keys()].join(', ')}`);
+    }
+    if (next) queued.set(job, [...(queued.get(job) ?? []), ...parseFaultPlan(next)]);
+    const broken = [...(streams.get(job) ?? [])].filter((stream) => stream.open());
+    for (const stream of broken) {
+      if (body.action === 'stall') stream.stall();
+      else stream.cut();
+    }
+    sendJson(res, 200, { streams: broken.length });
   }
 
   /**

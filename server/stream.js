@@ -21,9 +21,18 @@ const HOLD_MS = 60_000;
  */
 
 /**
+ * What a live fault (the demo's chaos panel) can do to an open stream.
+ * @typedef {object} StreamHandle
+ * @property {() => void} cut  destroy the socket now: the client sees a network error
+ * @property {() => void} stall  write nothing more, not even pings, until the client gives up
+ * @property {() => boolean} open  whether the stream still writes
+ */
+
+/**
  * Streams a job to a response. Listeners and timers are released when the response
  * ends or the client goes away.
  * @param {StreamOptions} options
+ * @returns {StreamHandle}
  */
 export function streamJob({ res, job, offset, fault, pingMs, record, headers = {} }) {
   /** 'open' → 'stalled' | 'done' (ended, cut or client gone) */
@@ -57,6 +66,14 @@ export function streamJob({ res, job, offset, fault, pingMs, record, headers = {
     }
   }
   pump();
+  return {
+    cut() {
+      release();
+      res.destroy();
+    },
+    stall,
+    open: () => state === 'open',
+  };
 
   /** Writes what the log has beyond the cursor; ends the response after the finish event. */
   function pump() {
@@ -99,11 +116,16 @@ export function streamJob({ res, job, offset, fault, pingMs, record, headers = {
       if (part.length > 0) res.write(part, () => res.destroy());
       else res.destroy();
     } else {
-      // Nothing more, not even pings, until the client gives up (or HOLD_MS passes).
       if (part.length > 0) res.write(part);
-      state = 'stalled';
-      holdTimer = setTimeout(() => res.destroy(), HOLD_MS).unref();
+      stall();
     }
+  }
+
+  /** Nothing more, not even pings, until the client gives up (or HOLD_MS passes). */
+  function stall() {
+    if (state !== 'open') return;
+    state = 'stalled';
+    holdTimer = setTimeout(() => res.destroy(), HOLD_MS).unref();
   }
 
   /** Ends the response gracefully (a buffering proxy lets everything through now). */
