@@ -14,6 +14,7 @@ import { styles } from './sse-message.styles.js';
  * `think` and `answer` hold the markdown *source* exactly as received (after escape
  * decoding); the rendered DOM lives in the shadow root. Streaming text is added with
  * `appendText()`, which costs the same at the end of a long answer as at its start.
+ * Inside `<sse-chat>` it inherits the chat's `--sse-chat-*` custom properties.
  *
  * @summary One chat message: think block + answer, streamed markdown.
  * @tag sse-message
@@ -23,10 +24,23 @@ import { styles } from './sse-message.styles.js';
  * @csspart think-summary - The think block's summary ("Thinking…", "Thought for 4 s").
  * @csspart think-body - The think block's rendered markdown.
  * @csspart answer - The answer's rendered markdown (the text, for user messages).
+ *
+ * @cssprop [--sse-chat-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
+ * @cssprop [--sse-chat-font-size=15px] - Base font size.
+ * @cssprop [--sse-chat-radius=12px] - Corner radius of the bubble.
+ * @cssprop [--sse-chat-gap=12px] - Base spacing.
+ * @cssprop [--sse-chat-fg=#1f2328] - Text colour (dark theme: `#e6edf3`).
+ * @cssprop [--sse-chat-muted=#59636e] - Think block text, quotes (dark: `#9198a1`).
+ * @cssprop [--sse-chat-border=#d1d9e0] - Think block rule, code, tables, quotes (dark: `#3d444d`).
+ * @cssprop [--sse-chat-accent=#0969da] - Links, focus ring (dark: `#4493f8`).
+ * @cssprop [--sse-chat-user-bg=#ddf4ff] - Background of the reader's messages (dark: `#15305a`).
+ * @cssprop [--sse-chat-assistant-bg=transparent] - Background of answers.
+ * @cssprop [--sse-chat-code-bg=#f6f8fa] - Background of code (dark: `#151b23`).
  */
 export class SseMessage extends LitElement {
   static override styles = styles;
-  static readonly version = VERSION;
+  /** The package version (a second copy on the page names it in its warning). */
+  static readonly version: string = VERSION;
 
   /** Who wrote it: `user` or `assistant`. */
   @property({ reflect: true }) author: 'user' | 'assistant' = 'assistant';
@@ -37,8 +51,8 @@ export class SseMessage extends LitElement {
   /** `light` or `dark` forces a theme; absent follows `prefers-color-scheme`. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
-  /** UI strings (see `<sse-chat>`'s `strings`). */
-  @property({ attribute: false }) strings: SseChatStrings = DEFAULT_STRINGS;
+  /** UI strings (see `<sse-chat>`'s `strings`); pass only the ones to change. */
+  @property({ attribute: false }) strings: Partial<SseChatStrings> = {};
 
   /** Present while the think block is the one streaming. */
   @property({ type: Boolean, reflect: true }) thinking = false;
@@ -158,14 +172,21 @@ export class SseMessage extends LitElement {
     this.thinkOpen = (event.target as HTMLDetailsElement).open;
   }
 
+  /** The defaults, with what the host replaced. */
+  #strings(): SseChatStrings {
+    return { ...DEFAULT_STRINGS, ...this.strings };
+  }
+
   #summary(): string {
-    if (this.thinking) return this.strings.thinking;
-    if (this.thoughtMs !== undefined) return this.strings.thoughtFor(Math.max(1, Math.round(this.thoughtMs / 1000)));
-    return this.strings.thoughts;
+    const strings = this.#strings();
+    if (this.thinking) return strings.thinking;
+    if (this.thoughtMs !== undefined) return strings.thoughtFor(Math.max(1, Math.round(this.thoughtMs / 1000)));
+    return strings.thoughts;
   }
 
   protected override render() {
-    const label = this.author === 'user' ? this.strings.user : this.strings.assistant;
+    const strings = this.#strings();
+    const label = this.author === 'user' ? strings.user : strings.assistant;
     return html`<div part="bubble" class="bubble">
       <span class="visually-hidden">${label}</span>
       ${this.author === 'assistant'

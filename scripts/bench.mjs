@@ -552,12 +552,12 @@ function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable,
     console.log(
       `  ${pacedCase.id}: ours main-thread busy ${fmtRatio(ratio)}× floor's — target ≤ ${TARGET_RATIO}× — ${verdict(ratio <= TARGET_RATIO)}`,
     );
-    const longest = paced.ours.longTaskMaxMs;
-    const worst = paced.ours.worstLongTaskMs ?? longest;
+    // Judged on the worst run: "no long task over 50 ms" is about every run, not a typical one.
+    const worst = paced.ours.worstLongTaskMs ?? paced.ours.longTaskMaxMs;
     const runs = paced.ours.runs ?? 1;
-    const worstNote = runs > 1 && worst > longest ? ` (median of ${runs} runs; worst run ${fmtMs(worst)} ms)` : '';
+    const runsNote = runs > 1 ? ` (worst of ${runs} runs; median run ${fmtMs(paced.ours.longTaskMaxMs)} ms)` : '';
     console.log(
-      `  ${pacedCase.id}: ours longest task ${longest > 0 ? `${fmtMs(longest)} ms` : 'none over 50 ms'}${worstNote} — target none over ${LONG_TASK_MS} ms — ${verdict(longest <= LONG_TASK_MS)}`,
+      `  ${pacedCase.id}: ours longest task ${worst > 0 ? `${fmtMs(worst)} ms` : 'none over 50 ms'}${runsNote} — target none over ${LONG_TASK_MS} ms — ${verdict(worst <= LONG_TASK_MS)}`,
     );
   }
 

@@ -52,6 +52,7 @@ describe('<sse-chat>', () => {
     it('sends conversation-id, method, headers and body with every request', async () => {
       const h = await chatFixture({ endpoint: chatUrl('cut:300'), 'conversation-id': 'conv-attrs', method: 'GET' });
       h.chat.headers = { 'X-Test': 'from-headers' };
+      h.chat.body = { model: 'tiny', temperature: 0 };
       const done = (await h.ask()) as SseDoneEvent;
       const server = await debugMessage(done.detail.message.id);
       expect(server.connections.length).to.equal(2);
@@ -59,6 +60,9 @@ describe('<sse-chat>', () => {
         expect(connection.method).to.equal('GET');
         expect(connection.query.conversation_id).to.equal('conv-attrs');
         expect(connection.headers['x-test']).to.equal('from-headers');
+        // GET puts the request body in the query, one parameter per field.
+        expect(connection.query.model).to.equal('tiny');
+        expect(connection.query.temperature).to.equal('0');
       }
     });
   });
@@ -155,6 +159,27 @@ describe('<sse-chat>', () => {
       expect(h.answerOf().textContent!.length + h.thinkOf().textContent!.length).to.be.greaterThan(40);
     });
 
+    it('resume() after the retries ran out continues the same answer to the end, exactly', async () => {
+      const h = await chatFixture({ endpoint: chatUrl('cut:1500,500'), 'max-retries': '1' });
+      const failed = (await h.ask()) as SseErrorEvent;
+      expect(failed.detail.error.type).to.equal('retries-exhausted');
+      const shown = h.chat.messages.at(-1)!;
+      expect(shown.think.length + shown.answer.length).to.be.greaterThan(0);
+
+      const done = oneEvent(h.chat, 'sse-done');
+      await h.chat.resume(); // the third request of the plan has no fault
+      const { detail } = (await done) as SseDoneEvent;
+      await h.chat.updateComplete;
+      const server = await debugMessage(detail.message.id);
+      expect(detail.message.id).to.equal(failed.detail.message.id, 'the same answer, not a new one');
+      expect(detail.message.think).to.equal(server.think);
+      expect(detail.message.answer).to.equal(server.answer);
+      expect(renderedHtml(h.answerOf())).to.equal(wholeRender(server.answer));
+      expect(h.chat.messages.map((m) => `${m.author}:${m.status}`)).to.deep.equal(['user:done', 'assistant:done']);
+      expect(server.generations).to.equal(1);
+      expect(server.connections.map((c) => c.offset! > 0)).to.deep.equal([false, true, true]);
+    });
+
     it('shows reconnect progress in words: reason, attempt and delay', async () => {
       const h = await chatFixture({ endpoint: chatUrl('503:1'), 'max-retries': '3' });
       const ended = oneEvent(h.chat, 'sse-done');
@@ -208,9 +233,21 @@ describe('<sse-chat>', () => {
       const h = await chatFixture();
       await h.ask('first question');
       const first = h.chat.messages[1]!;
+      const bodies: unknown[] = [];
+      h.chat.fetch = (input, init) => {
+        if (typeof init?.body === 'string') bodies.push(JSON.parse(init.body));
+        return fetch(input, init);
+      };
       const done = (await h.ask('second question')) as SseDoneEvent;
-      const server = await debugMessage(done.detail.message.id);
       expect(h.chat.messages.map((m) => m.answer)).to.deep.equal(['first question', first.answer, 'second question', done.detail.message.answer]);
+      expect(bodies).to.have.length(1);
+      expect((bodies[0] as { messages: unknown }).messages).to.deep.equal([
+        { role: 'user', content: 'first question' },
+        { role: 'assistant', content: first.answer },
+        { role: 'user', content: 'second question' },
+      ]);
+      const server = await debugMessage(done.detail.message.id);
+      expect(server.prompt).to.equal('second question');
     });
 
     it('stop() right after send() calls the answer off before any request', async () => {

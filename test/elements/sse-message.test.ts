@@ -63,6 +63,45 @@ describe('<sse-message>', () => {
     }
   });
 
+  it('never touches a finished block again: the same nodes, unchanged, while 60 more blocks stream', async () => {
+    const message = await streamingMessage();
+    message.appendText('answer', '# Title\n\nA first paragraph with **bold**.\n\n');
+    await nextFrame();
+    message.appendText('answer', 'Second');
+    await nextFrame();
+    const heading = answerOf(message).querySelector('h1')!;
+    const paragraph = answerOf(message).querySelector('p')!;
+    expect(paragraph.textContent).to.equal('A first paragraph with bold.');
+    const mutations: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => mutations.push(...records));
+    observer.observe(heading, { childList: true, subtree: true, characterData: true, attributes: true });
+    observer.observe(paragraph, { childList: true, subtree: true, characterData: true, attributes: true });
+    for (let n = 0; n < 60; n++) {
+      for (const piece of pieces(` paragraph ${n} with *emphasis*.\n\n- item\n\nNext`, n, 4)) message.appendText('answer', piece);
+      await nextFrame();
+    }
+    await new Promise((r) => setTimeout(r));
+    observer.disconnect();
+    expect(heading.isConnected && paragraph.isConnected, 'still the same nodes in the answer').to.equal(true);
+    expect(answerOf(message).querySelector('h1')).to.equal(heading);
+    expect(mutations, 'no mutation inside a finished block').to.have.length(0);
+    expect(answerOf(message).querySelectorAll('p').length).to.be.greaterThan(60);
+  });
+
+  it('shows an open code fence as a code block while it streams, never its backticks', async () => {
+    const message = await streamingMessage();
+    const fence = 'Intro.\n\n```js\nconst a = 1;\nconst b = "<b>not bold</b>";\n';
+    for (let end = fence.indexOf('```') + 6; end <= fence.length; end += 3) {
+      message.answer = fence.slice(0, end);
+      await nextFrame();
+      const code = answerOf(message).querySelector('pre > code');
+      expect(code, `prefix of ${end} characters`).to.exist;
+      expect(answerOf(message).textContent).not.to.contain('```');
+      expect(answerOf(message).querySelector('b'), 'code is text, not HTML').to.equal(null);
+    }
+    expect(answerOf(message).querySelector('pre > code')!.textContent).to.equal('const a = 1;\nconst b = "<b>not bold</b>";\n');
+  });
+
   it('coalesces many appends in one task into one DOM update at the next frame', async () => {
     const message = await streamingMessage();
     let batches = 0;
@@ -164,6 +203,14 @@ describe('<sse-message>', () => {
     expect(details.open).to.equal(false);
     expect(details.querySelector('summary')!.textContent!.trim()).to.equal('Thoughts');
     expect(details.querySelector('em')!.textContent).to.equal('considered');
+  });
+
+  it('a standalone <sse-message> takes only the strings to change, the rest from the defaults', async () => {
+    const message = await fixture<SseMessage>(
+      html`<sse-message status="done" .strings=${{ thoughts: 'Réflexions' }} .think=${'Hmm.'} .answer=${'Oui.'}></sse-message>`,
+    );
+    expect(message.shadowRoot!.querySelector('summary')!.textContent!.trim()).to.equal('Réflexions');
+    expect(message.shadowRoot!.querySelector('.visually-hidden')!.textContent).to.equal('Assistant:');
   });
 
   it('hides the think block when there is none', async () => {

@@ -161,10 +161,36 @@ describe('theming, i18n and registration', () => {
       expect(customElements.get('sse-chat')).to.equal(SseChat);
     });
 
-    it('class modules register nothing on their own', async () => {
-      const source = await (await fetch('/components/sse-chat.ts')).text();
-      const messageSource = await (await fetch('/components/sse-message.ts')).text();
-      expect(source + messageSource).not.to.match(/customElements\.define|defineElement\(/);
+    /** Imports `module` in a fresh page (its own registry) and says which tags it defined. */
+    async function tagsDefinedBy(module: string): Promise<{ defined: string[]; exports: string[] }> {
+      const iframe = document.createElement('iframe');
+      document.body.append(iframe);
+      try {
+        const win = iframe.contentWindow as Window & { __result?: { defined: string[]; exports: string[] } };
+        const script = win.document.createElement('script');
+        script.type = 'module';
+        script.textContent = `
+          import * as m from ${JSON.stringify(new URL(module, location.href).href)};
+          window.__result = {
+            defined: ['sse-chat', 'sse-message'].filter((tag) => customElements.get(tag)),
+            exports: Object.keys(m),
+          };`;
+        win.document.body.append(script);
+        await until(() => win.__result !== undefined, 10000);
+        return win.__result!;
+      } finally {
+        iframe.remove();
+      }
+    }
+
+    it('class modules and the package entry register nothing; the define module registers both tags', async () => {
+      for (const module of ['/components/sse-chat.ts', '/components/sse-message.ts', '/components/index.ts']) {
+        const { defined, exports } = await tagsDefinedBy(module);
+        expect(defined, module).to.deep.equal([]);
+        expect(exports.length, `${module} loaded`).to.be.greaterThan(0);
+      }
+      expect((await tagsDefinedBy('/components/index.ts')).exports).to.include.members(['SseChat', 'SseMessage', 'StreamController']);
+      expect((await tagsDefinedBy('/components/define.ts')).defined).to.deep.equal(['sse-chat', 'sse-message']);
     });
   });
 
