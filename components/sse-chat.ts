@@ -61,11 +61,27 @@ const FOLLOW_SLACK_PX = 24;
  * @csspart input - The text box.
  * @csspart send - The send button.
  * @csspart stop - The stop button, shown while an answer streams.
+ *
+ * @cssprop [--sse-chat-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
+ * @cssprop [--sse-chat-font-size=15px] - Base font size.
+ * @cssprop [--sse-chat-radius=12px] - Corner radius of the widget, bubbles and controls.
+ * @cssprop [--sse-chat-gap=12px] - Base spacing.
+ * @cssprop [--sse-chat-bg=#ffffff] - Background (dark theme: `#0d1117`).
+ * @cssprop [--sse-chat-fg=#1f2328] - Text colour (dark: `#e6edf3`).
+ * @cssprop [--sse-chat-muted=#59636e] - Secondary text: think block, status line (dark: `#9198a1`).
+ * @cssprop [--sse-chat-border=#d1d9e0] - Borders (dark: `#3d444d`).
+ * @cssprop [--sse-chat-accent=#0969da] - Send button, links, focus ring (dark: `#4493f8`).
+ * @cssprop [--sse-chat-accent-fg=#ffffff] - Text on the accent colour (dark: `#0d1117`).
+ * @cssprop [--sse-chat-user-bg=#ddf4ff] - Background of the reader's messages (dark: `#15305a`).
+ * @cssprop [--sse-chat-assistant-bg=transparent] - Background of answers.
+ * @cssprop [--sse-chat-code-bg=#f6f8fa] - Background of code in answers (dark: `#151b23`).
+ * @cssprop [--sse-chat-error=#d1242f] - Status line after an error (dark: `#ff7b72`).
+ * @cssprop [--sse-chat-warning=#9a6700] - Status line while reconnecting (dark: `#d29922`).
  */
 export class SseChat extends LitElement {
   static override styles = styles;
   /** The package version (a second copy on the page names it in its warning). */
-  static readonly version = VERSION;
+  static readonly version: string = VERSION;
 
   readonly #controller: StreamController;
 
@@ -83,26 +99,26 @@ export class SseChat extends LitElement {
   @property({ type: Number, attribute: 'retry-max-delay' }) retryMaxDelay = 30000;
   /** ms without any byte before the stream is resumed; `0` disables. */
   @property({ type: Number, attribute: 'heartbeat-timeout' }) heartbeatTimeout = 45000;
-  /** ms to wait for response headers. */
+  /** ms to wait for response headers before the attempt counts as failed; `0` disables. */
   @property({ type: Number, attribute: 'connect-timeout' }) connectTimeout = 15000;
-  /** Escaped-newline decoding: `auto`, `on` or `off`. */
+  /** Escaped-newline decoding: `auto` (on for `agent` and `text`, off for `openai`), `on` or `off`. */
   @property({ attribute: 'decode-escapes' }) decodeEscapes: 'auto' | 'on' | 'off' = 'auto';
-  /** Sent with every request; changing it switches conversation (the other one goes on on the server). */
+  /** Sent with every request (a random id when not set); changing it switches conversation (the other one goes on on the server). */
   @property({ attribute: 'conversation-id' }) conversationId: string = randomId();
   /** GET URL returning the conversation so far (`?conversation_id=`). */
   @property({ attribute: 'history-endpoint' }) historyEndpoint?: string;
-  /** POST URL told when the reader presses stop. */
+  /** POST URL told `{conversation_id, message_id}` when an answer is stopped (the stop button, `stop()`). */
   @property({ attribute: 'stop-endpoint' }) stopEndpoint?: string;
-  /** Polling fallback when event streams cannot get through. */
+  /** Polling fallback (`GET ?message_id=&offset=`) when event streams cannot get through. */
   @property({ attribute: 'poll-endpoint' }) pollEndpoint?: string;
-  /** Placeholder of the text box. */
+  /** Placeholder of the text box (default: `strings.placeholder`, "Ask anything…"). */
   @property() placeholder?: string;
   /** Disables the text box and the send button. */
   @property({ type: Boolean, reflect: true }) disabled = false;
   /** `light` or `dark` forces a theme; absent follows `prefers-color-scheme`. */
   @property({ reflect: true }) theme?: 'light' | 'dark';
 
-  /** Headers sent with every request (an object). */
+  /** Headers sent with every request (an object or `Headers`). */
   @property({ attribute: false }) headers?: HeadersInit;
   /** Fields merged into every request body. */
   @property({ attribute: false }) body?: Record<string, unknown>;
@@ -111,7 +127,7 @@ export class SseChat extends LitElement {
   /** UI strings; pass only the ones to change. */
   @property({ attribute: false }) strings: Partial<SseChatStrings> = {};
 
-  /** Stream status, reflected for CSS and the host page. Set by the element. */
+  /** `idle`, `connecting`, `streaming`, `reconnecting`, `done`, `error` or `stopped`; reflected for CSS and the host page. Set by the element. */
   @property({ reflect: true }) status: StreamStatus = 'idle';
   /** `1..max` while reconnecting; absent otherwise. */
   @property({ type: Number, reflect: true, attribute: 'retry-attempt' }) retryAttempt?: number;

@@ -123,6 +123,9 @@ export const styles = [
       margin-inline-start: auto;
       inline-size: fit-content;
       background: var(--_user-bg);
+    }
+    /* The reader's text as typed. Not on .bubble: the template's own whitespace would show. */
+    :host([author='user']) [part='answer'] {
       white-space: pre-wrap;
     }
     details {

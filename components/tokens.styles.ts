@@ -4,21 +4,9 @@
  * apply under `prefers-color-scheme: dark` unless `theme="light"`, and always with
  * `theme="dark"`. Below this file, styles use only `var(--_*)`.
  *
- * @cssprop [--sse-chat-font=system-ui, sans-serif] - Font family.
- * @cssprop [--sse-chat-font-size=15px] - Base font size.
- * @cssprop [--sse-chat-radius=12px] - Corner radius of bubbles and controls.
- * @cssprop [--sse-chat-gap=12px] - Base spacing.
- * @cssprop [--sse-chat-bg=#ffffff] - Background.
- * @cssprop [--sse-chat-fg=#1f2328] - Text colour.
- * @cssprop [--sse-chat-muted=#59636e] - Secondary text (think block, status line).
- * @cssprop [--sse-chat-border=#d1d9e0] - Borders.
- * @cssprop [--sse-chat-accent=#0969da] - Send button, links, focus ring.
- * @cssprop [--sse-chat-accent-fg=#ffffff] - Text on the accent colour.
- * @cssprop [--sse-chat-user-bg=#ddf4ff] - Background of the reader's messages.
- * @cssprop [--sse-chat-assistant-bg=transparent] - Background of answers.
- * @cssprop [--sse-chat-code-bg=#f6f8fa] - Background of code.
- * @cssprop [--sse-chat-error=#d1242f] - Error text.
- * @cssprop [--sse-chat-warning=#9a6700] - Reconnecting text.
+ * The public names, their light defaults and what each colours are documented as `@cssprop`
+ * in the JSDoc headers of `<sse-chat>` and `<sse-message>` (the manifest reads them there);
+ * the story test (scripts/test-storybook.mjs) checks them against the values below.
  */
 import { css } from 'lit';
 

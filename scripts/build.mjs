@@ -3,6 +3,7 @@
 //   dist/src/**         npm ESM, one module per source file, dependencies external, + .d.ts
 //   dist/sse-chat.js    one self-contained minified ES module
 //   dist/sse-chat.iife.js  one classic <script> file, global `SseChat`
+//   dist/custom-elements.json  the manifest, from the elements' JSDoc
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,6 +14,27 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 const define = { __SSE_CHAT_VERSION__: JSON.stringify(version) };
 /** The entry of the self-contained files: everything, tags registered. */
 const bundleEntry = 'components/bundle.ts';
+
+/**
+ * The esbuild options of a self-contained file: everything inlined, minified, tags registered.
+ * @param {'esm' | 'iife'} format `esm` → dist/sse-chat.js, `iife` → dist/sse-chat.iife.js (global `SseChat`)
+ * @returns {import('esbuild').BuildOptions}
+ */
+export function bundleOptions(format) {
+  return {
+    absWorkingDir: root,
+    entryPoints: [bundleEntry],
+    outfile: format === 'iife' ? 'dist/sse-chat.iife.js' : 'dist/sse-chat.js',
+    bundle: true,
+    format,
+    ...(format === 'iife' ? { globalName: 'SseChat' } : {}),
+    minify: true,
+    target: 'es2021',
+    legalComments: 'eof',
+    define,
+    logLevel: 'warning',
+  };
+}
 
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
@@ -36,35 +58,15 @@ export async function buildAll({ quiet = false } = {}) {
       define,
       logLevel: 'warning',
     }),
-    build({
-      absWorkingDir: root,
-      entryPoints: [bundleEntry],
-      outfile: 'dist/sse-chat.js',
-      bundle: true,
-      format: 'esm',
-      minify: true,
-      target: 'es2021',
-      sourcemap: true,
-      legalComments: 'eof',
-      define,
-      logLevel: 'warning',
-    }),
-    build({
-      absWorkingDir: root,
-      entryPoints: [bundleEntry],
-      outfile: 'dist/sse-chat.iife.js',
-      bundle: true,
-      format: 'iife',
-      globalName: 'SseChat',
-      minify: true,
-      target: 'es2021',
-      sourcemap: true,
-      legalComments: 'eof',
-      define,
-      logLevel: 'warning',
-    }),
+    build({ ...bundleOptions('esm'), sourcemap: true }),
+    build({ ...bundleOptions('iife'), sourcemap: true }),
   ]);
   execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  // dist/custom-elements.json from the elements' JSDoc (custom-elements-manifest.config.mjs).
+  execFileSync(process.execPath, [new URL('../node_modules/@custom-elements-manifest/analyzer/cem.js', import.meta.url).pathname, 'analyze', '--quiet'], {
     cwd: root,
     stdio: 'inherit',
   });

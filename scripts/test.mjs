@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the server's node tests, a build (one browser group loads the built
-// classic-script file), then every browser test in Chromium. Ends with one line:
-// "N passed, M failed" over all of them.
+// classic-script file) and its size budget, then every browser test in Chromium, then the Storybook
+// (built, its manifest checked, every story opened: scripts/test-storybook.mjs). Ends with
+// one line: "N passed, M failed" over all of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,18 @@ try {
   console.error(error);
   totals.failed++;
 }
+// The bundle budget (`npm run size`): one check, passed or failed.
+try {
+  const { checkSize } = await import('./size.mjs');
+  if (await checkSize()) totals.passed++;
+  else {
+    console.error('bundle budget exceeded');
+    totals.failed++;
+  }
+} catch (error) {
+  console.error(error);
+  totals.failed++;
+}
 const summary = join(work, 'browser.json');
 const wtr = spawnSync(bin('web-test-runner'), process.argv.slice(2), {
   cwd: root,
@@ -61,5 +74,25 @@ if (existsSync(summary)) {
 if (wtr.status !== 0 && !existsSync(summary)) totals.failed++;
 if (wtr.status !== 0 && totals.failed === 0) totals.failed++; // runner failed for another reason
 
+// 4. The Storybook: build it (its log only when it fails), then check the manifest and open
+// every story in Chromium.
+const storyCounts = join(work, 'storybook.json');
+const storybookStarted = Date.now();
+const storybook = spawnSync(bin('storybook'), ['build', '-o', 'storybook-static', '--disable-telemetry', '--quiet'], {
+  cwd: root,
+  encoding: 'utf8',
+});
+if (storybook.status === 0) console.log(`\nbuilt storybook-static/ in ${Date.now() - storybookStarted} ms`);
+else console.error(`${storybook.stdout ?? ''}${storybook.stderr ?? ''}\nstorybook build failed`);
+const stories =
+  storybook.status === 0
+    ? spawnSync(process.execPath, [join(root, 'scripts', 'test-storybook.mjs'), `--json=${storyCounts}`], { cwd: root, stdio: 'inherit' })
+    : undefined;
+if (stories && existsSync(storyCounts)) {
+  const counts = JSON.parse(readFileSync(storyCounts, 'utf8'));
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+} else totals.failed++;
+
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
-process.exit(totals.failed > 0 || node.status !== 0 || wtr.status !== 0 ? 1 : 0);
+process.exit(totals.failed > 0 || node.status !== 0 || wtr.status !== 0 || stories?.status !== 0 ? 1 : 0);

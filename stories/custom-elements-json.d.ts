@@ -1,0 +1,9 @@
+/**
+ * The generated manifest (dist/custom-elements.json: `npm run analyze`, or the build). Declared
+ * so the type check passes before it exists; once it does, TypeScript types the JSON itself.
+ * Readers cast it to the shape they read (stories/controls.ts).
+ */
+declare module '*/custom-elements.json' {
+  const manifest: unknown;
+  export default manifest;
+}
