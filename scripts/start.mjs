@@ -7,6 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAll } from './build.mjs';
 import { createSseChatServer } from '../server/index.js';
+import { DEFAULT_MODEL } from '../server/relay.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -19,12 +20,31 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
 };
-/** Only these are served: the demo page, the built files and the examples. */
-const PUBLIC = ['index.html', `dist${sep}`, `examples${sep}`];
+/** Only these are served: the demo page, the built files, the examples and the libraries they load. */
+const PUBLIC = [
+  'index.html',
+  `dist${sep}`,
+  `examples${sep}`,
+  join('node_modules', 'jquery', 'dist', sep),
+  join('node_modules', 'vue', 'dist', sep),
+];
 
 await buildAll();
 // The demo's chaos panel injects faults, so they are on here (and only here).
-const api = createSseChatServer({ faults: true, corsOrigin: process.env.CORS_ORIGIN });
+// OPENAI_BASE_URL (+ OPENAI_API_KEY, OPENAI_MODEL): answers come from that upstream, not the script.
+const relay = process.env.OPENAI_BASE_URL
+  ? {
+      baseUrl: process.env.OPENAI_BASE_URL,
+      apiKey: process.env.OPENAI_API_KEY || undefined,
+      model: process.env.OPENAI_MODEL || DEFAULT_MODEL,
+    }
+  : undefined;
+const api = createSseChatServer({ faults: true, corsOrigin: process.env.CORS_ORIGIN, relay });
+if (relay) {
+  // Never the key; nor credentials written into the URL.
+  const where = relay.baseUrl.replace(/\/\/[^/@]*@/, '//');
+  console.log(`relaying questions to ${where} (model ${relay.model}${relay.apiKey ? ', with an API key' : ''})`);
+}
 
 const server = createServer((req, res) => {
   if (api.handle(req, res)) return;

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { faultAt, faultResponse, parseFaultPlan } from './faults.js';
 import { HttpError, header, intParam, queryObject, readJson, sendJson, sendText } from './http.js';
 import { createJobStore, jobSnapshot } from './jobs.js';
+import { createRelayProducer } from './relay.js';
 import { MAX_SIZE } from './script.js';
 import { hang, streamJob } from './stream.js';
 
@@ -34,6 +35,8 @@ const CHAOS_NEXT = new Map([
  * @typedef {object} SseChatServerOptions
  * @property {boolean} [faults]  enable the `faults` query parameter and `_debug` routes (tests, demos)
  * @property {number} [chunkMs]  ms between events of a new answer (0: as fast as possible)
+ * @property {import('./relay.js').RelayOptions} [relay]  answer from this OpenAI-compatible
+ *   upstream instead of the script (`chunkMs` and `size` then do not apply)
  * @property {number} [pingMs]  ms between `: ping` comments on open streams
  * @property {number} [retentionMs]  how long finished answers stay resumable
  * @property {number} [maxJobs]  at most this many answers are kept
@@ -58,6 +61,7 @@ export function createSseChatServer(options = {}) {
   const {
     faults = false,
     chunkMs = 30,
+    relay,
     pingMs = 15_000,
     retentionMs,
     maxJobs,
@@ -68,7 +72,8 @@ export function createSseChatServer(options = {}) {
     clearTimer,
   } = options;
   const base = basePath.replace(/\/+$/, '');
-  const jobs = createJobStore({ chunkMs, retentionMs, maxJobs, now, setTimer, clearTimer });
+  const producer = relay ? createRelayProducer(relay) : undefined;
+  const jobs = createJobStore({ producer, chunkMs, retentionMs, maxJobs, now, setTimer, clearTimer });
   /** @type {Set<Response>} responses still open, destroyed by close() */
   const open = new Set();
   /** @type {WeakMap<import('./jobs.js').Job, string>} the fault plan given when a job was created */
@@ -191,7 +196,14 @@ export function createSseChatServer(options = {}) {
       const prompt = promptOf(body.messages);
       const jobChunkMs = intParam(query.chunk_ms, 'chunk_ms', { min: 0, max: 1000, clamp: true });
       const size = intParam(query.size, 'size', { min: 0, max: MAX_SIZE, clamp: true });
-      job = jobs.create({ messageId: messageId ?? randomUUID(), conversationId, prompt, chunkMs: jobChunkMs, size });
+      job = jobs.create({
+        messageId: messageId ?? randomUUID(),
+        conversationId,
+        prompt,
+        messages: Array.isArray(body.messages) ? body.messages : [],
+        chunkMs: jobChunkMs,
+        size,
+      });
       if (faults && query.faults) plans.set(job, query.faults);
     }
 
@@ -310,7 +322,8 @@ export function createSseChatServer(options = {}) {
    * too, until the client's heartbeat gives up), `503` (cut, and the resume is answered
    * 503 with `Retry-After: 2`), `replay` (cut, and the resume repeats the 25 events before
    * its offset). Answers `{streams}`: how many open streams were broken.
-   * @type {Handler}
+   * @param {Request} req
+   * @param {Response} res
    */
   async function chaos(req, res) {
     const body = await readJson(req);
@@ -342,6 +355,7 @@ export function createSseChatServer(options = {}) {
       answer: job.answer,
       done: job.done,
       stopped: job.stopped,
+      error: job.error,
       events: job.log.length,
       lastSeq: job.lastSeq,
       generations: job.generations,

@@ -3,12 +3,14 @@
  * Generation jobs: one per answer (`message_id`), running independently of any client
  * connection, like a real LLM job. Each job appends numbered events to its log; any number
  * of connections follow the log from any offset.
+ *
+ * What a job says comes from a *producer* (see {@link Producer}): the scripted one
+ * (`scripted.js`, the default) or the relay of an OpenAI-compatible upstream (`relay.js`).
+ * The store owns everything else: the log, stop, retention, eviction, close.
  */
 import { randomUUID } from 'node:crypto';
-import { chunkText, escapeContent, hashString, scriptFor, unescapeContent } from './script.js';
-
-/** With `chunkMs === 0` the whole answer is appended in batches of this many events. */
-const BATCH_SIZE = 200;
+import { unescapeContent } from './script.js';
+import { scriptedProducer } from './scripted.js';
 
 /**
  * @typedef {object} LogEntry
@@ -37,8 +39,35 @@ const BATCH_SIZE = 200;
 /** @typedef {(entry: LogEntry) => void} Listener */
 
 /**
+ * @typedef {object} JobEvent an event a producer appends to a job's log
+ * @property {string} [event]  SSE event name, only for non-protocol events
+ * @property {Record<string, unknown>} payload  an agent-protocol object (DESIGN §5.1)
+ * @property {boolean} [final]  the job's last event (`finish` or `error`)
+ */
+
+/**
+ * @typedef {object} ProducerRun what a producer gets for one job
+ * @property {Job} job  the job (read `messageId`, `prompt`, `lastSeq`; append through `emit`)
+ * @property {readonly unknown[]} messages  the conversation of the request, as the client sent it
+ * @property {number} [chunkMs]  the request's pacing, for producers that pace themselves
+ * @property {number} [size]  the request's answer size, for producers that can grow one
+ * @property {(event: JobEvent) => boolean} emit  appends an event; false (and nothing appended)
+ *   once the job takes no more: finished, stopped, or the store closed
+ * @property {AbortSignal} signal  aborted when the job is stopped, evicted or the store closes:
+ *   release everything and emit nothing more (the store appends the stopped finish itself)
+ */
+
+/**
+ * Produces the events of one answer, from `create()` until it emits a final event or its
+ * signal is aborted. It may work synchronously, with timers, or asynchronously; a throw or a
+ * rejected promise ends the job with an `error` event.
+ * @typedef {(run: ProducerRun) => void | Promise<void>} Producer
+ */
+
+/**
  * @typedef {object} JobStoreOptions
- * @property {number} [chunkMs]  ms between events of new jobs (0: as fast as possible)
+ * @property {Producer} [producer]  makes the answers; default: the scripted producer
+ * @property {number} [chunkMs]  the scripted producer's ms between events (0: as fast as possible)
  * @property {number} [retentionMs]  how long finished jobs are kept
  * @property {number} [maxJobs]  at most this many jobs are kept
  * @property {() => number} [now]
@@ -51,8 +80,9 @@ const BATCH_SIZE = 200;
  * @property {string} [messageId]  default: a random UUID
  * @property {string | null} [conversationId]
  * @property {string} [prompt]
- * @property {number} [chunkMs]  overrides the store's default for this job
- * @property {number} [size]  grow the answer to about this many characters
+ * @property {readonly unknown[]} [messages]  the conversation, handed to the producer
+ * @property {number} [chunkMs]  overrides the scripted producer's default for this job
+ * @property {number} [size]  grow the (scripted) answer to about this many characters
  */
 
 export class Job {
@@ -61,22 +91,26 @@ export class Job {
   #now;
 
   /**
-   * @param {{messageId: string, conversationId: string | null, prompt: string,
-   *   think: string, answer: string, now: () => number}} init
+   * @param {{messageId: string, conversationId: string | null, prompt: string, now: () => number}} init
    */
-  constructor({ messageId, conversationId, prompt, think, answer, now }) {
+  constructor({ messageId, conversationId, prompt, now }) {
     this.#now = now;
     this.messageId = messageId;
     this.conversationId = conversationId;
     this.prompt = prompt;
     /** @type {LogEntry[]} */
     this.log = [];
-    /** The final think text, unescaped (after a stop: the part that was streamed). */
-    this.think = think;
-    /** The final answer text, unescaped (after a stop: the part that was streamed). */
-    this.answer = answer;
+    /**
+     * The think text, unescaped. Once the job is done: exactly what was streamed. Before: what
+     * the producer knows in advance (the scripted one: all of it; the relay: nothing yet).
+     */
+    this.think = '';
+    /** The answer text, unescaped; like `think`. */
+    this.answer = '';
     this.done = false;
     this.stopped = false;
+    /** @type {string | null} the `finish_reason` when the job ended with an `error` event */
+    this.error = null;
     this.createdAt = now();
     /** @type {number | null} */
     this.finishedAt = null;
@@ -123,28 +157,6 @@ export class Job {
     for (const listener of [...this.#listeners]) listener(entry);
     return entry;
   }
-}
-
-/**
- * The events of one scripted answer, produced lazily so that item ids can be the sequence
- * numbers they get when appended.
- * @param {Job} job
- * @param {number} seed
- * @returns {Generator<{event?: string, payload: Record<string, unknown>, final?: boolean}, void, void>}
- */
-function* scriptedEvents(job, seed) {
-  const message_id = job.messageId;
-  for (const content of chunkText(escapeContent(job.think), seed)) {
-    yield { payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type: 'think', content }] } };
-  }
-  yield { event: 'task_progress', payload: { message_id, step: 'drafting', progress: 0.5 } };
-  for (const content of chunkText(escapeContent(job.answer), (seed ^ 0x9e3779b9) >>> 0)) {
-    yield { payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type: 'text', content }] } };
-  }
-  yield {
-    payload: { mode: 'finish', message_id, meta: { status: 'available', chars: job.answer.length } },
-    final: true,
-  };
 }
 
 /**
@@ -232,7 +244,6 @@ function unref(timer) {
  */
 export function createJobStore(options = {}) {
   const {
-    chunkMs: defaultChunkMs = 30,
     retentionMs = 5 * 60_000,
     maxJobs = 200,
     now = Date.now,
@@ -241,73 +252,58 @@ export function createJobStore(options = {}) {
   const setTimer = options.setTimer ?? setTimeout;
   /** @type {(timer: any) => void} */
   const clearTimer = options.clearTimer ?? clearTimeout;
+  const producer = options.producer ?? scriptedProducer({ chunkMs: options.chunkMs, setTimer, clearTimer });
 
   /** @type {Map<string, Job>} insertion order = creation order */
   const jobs = new Map();
-  /** @type {Map<Job, () => void>} cancels the generation of running jobs */
-  const generators = new Map();
+  /** @type {Map<Job, AbortController>} aborts the producers of running jobs */
+  const running = new Map();
   /** @type {Map<Job, unknown>} retention timers of finished jobs */
   const expiries = new Map();
   let closed = false;
 
   /**
-   * Starts a new job and its generation.
+   * Starts a new job and its producer.
    * @param {CreateJobOptions} [init]
    * @returns {Job}
    */
-  function create({ messageId = randomUUID(), conversationId = null, prompt = '', chunkMs, size } = {}) {
+  function create({ messageId = randomUUID(), conversationId = null, prompt = '', messages = [], chunkMs, size } = {}) {
     if (closed) throw new Error('job store is closed');
     if (jobs.has(messageId)) throw new Error(`job ${messageId} already exists`);
-    const { think, answer } = scriptFor(prompt, { size });
-    const job = new Job({ messageId, conversationId, prompt, think, answer, now });
+    const job = new Job({ messageId, conversationId, prompt, now });
     jobs.set(messageId, job);
-    generators.set(job, generate(job, chunkMs ?? defaultChunkMs));
+    produce(job, { messages, chunkMs, size });
     evict();
     return job;
   }
 
   /**
-   * Runs a job's generation; returns a function that cancels it.
+   * Runs the producer of a new job.
    * @param {Job} job
-   * @param {number} chunkMs
+   * @param {{messages: readonly unknown[], chunkMs?: number, size?: number}} request
    */
-  function generate(job, chunkMs) {
-    const events = scriptedEvents(job, hashString(job.messageId));
-    /** Appends the next event; false when there is none left. */
-    const step = () => {
-      const next = events.next();
-      if (next.done) return false;
-      job.append(next.value);
+  function produce(job, request) {
+    const controller = new AbortController();
+    const { signal } = controller;
+    running.set(job, controller);
+    /** @param {JobEvent} event */
+    const emit = (event) => {
+      if (signal.aborted || job.done) return false;
+      job.append(event);
       if (job.done) finished(job);
-      return !job.done;
+      return true;
     };
-    if (chunkMs > 0) {
-      /** @type {unknown} */
-      let timer = null;
-      const tick = () => {
-        timer = step() ? unref(setTimer(tick, chunkMs)) : null;
-      };
-      timer = unref(setTimer(tick, chunkMs));
-      return () => {
-        if (timer !== null) clearTimer(timer);
-        timer = null;
-      };
+    /** @param {unknown} error */
+    const crashed = (error) => {
+      if (signal.aborted || job.done) return;
+      console.error(`[sse-chat server] the producer of ${job.messageId} failed:`, error);
+      emit({ payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' }, final: true });
+    };
+    try {
+      Promise.resolve(producer({ job, ...request, emit, signal })).catch(crashed);
+    } catch (error) {
+      crashed(error);
     }
-    // Not unref'd: an unref'd immediate does not keep libuv's poll phase from blocking, so
-    // each batch would wait for unrelated I/O (≈ 1,400 events/s instead of > 100,000/s).
-    // A generation is finite, and close() cancels it.
-    /** @type {NodeJS.Immediate | null} */
-    let immediate = null;
-    const batch = () => {
-      immediate = null;
-      for (let i = 0; i < BATCH_SIZE; i++) if (!step()) return;
-      immediate = setImmediate(batch);
-    };
-    immediate = setImmediate(batch);
-    return () => {
-      if (immediate !== null) clearImmediate(immediate);
-      immediate = null;
-    };
   }
 
   /**
@@ -315,7 +311,12 @@ export function createJobStore(options = {}) {
    * @param {Job} job
    */
   function finished(job) {
-    generators.delete(job);
+    running.delete(job);
+    const texts = streamedTexts(job);
+    job.think = texts.think;
+    job.answer = texts.answer;
+    const last = job.log.at(-1)?.payload;
+    if (last?.mode === 'error') job.error = String(last.finish_reason ?? 'error');
     expiries.set(job, unref(setTimer(() => remove(job), retentionMs)));
   }
 
@@ -324,8 +325,8 @@ export function createJobStore(options = {}) {
    * @param {Job} job
    */
   function remove(job) {
-    generators.get(job)?.();
-    generators.delete(job);
+    running.get(job)?.abort();
+    running.delete(job);
     if (expiries.has(job)) clearTimer(expiries.get(job));
     expiries.delete(job);
     if (jobs.get(job.messageId) === job) jobs.delete(job.messageId);
@@ -348,7 +349,7 @@ export function createJobStore(options = {}) {
   }
 
   /**
-   * Cancels a job's generation and appends a `stopped` finish event.
+   * Aborts a job's producer and appends a `stopped` finish event.
    * @param {string} messageId
    * @returns {boolean} false when the job is unknown
    */
@@ -356,22 +357,19 @@ export function createJobStore(options = {}) {
     const job = jobs.get(messageId);
     if (!job) return false;
     if (job.done) return true;
-    generators.get(job)?.();
-    const texts = streamedTexts(job);
-    job.think = texts.think;
-    job.answer = texts.answer;
+    running.get(job)?.abort();
     job.stopped = true;
     job.append({ payload: { mode: 'finish', message_id: job.messageId, meta: { status: 'stopped' } }, final: true });
     finished(job);
     return true;
   }
 
-  /** Stops every generation and timer and forgets every job. */
+  /** Aborts every producer, clears every timer and forgets every job. */
   function close() {
     closed = true;
-    for (const cancel of generators.values()) cancel();
+    for (const controller of running.values()) controller.abort();
     for (const timer of expiries.values()) clearTimer(timer);
-    generators.clear();
+    running.clear();
     expiries.clear();
     jobs.clear();
   }

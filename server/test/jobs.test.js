@@ -121,3 +121,77 @@ test('close() stops every job and timer', () => {
   assert.equal(job.log.length, 0);
   assert.throws(() => jobs.create({ messageId: 'm2' }));
 });
+
+test('a custom producer gets the request, appends through emit, and its final event finishes the job', async () => {
+  const time = fakeTime();
+  /** @type {import('../jobs.js').ProducerRun[]} */
+  const runs = [];
+  /** @type {import('../jobs.js').Producer} */
+  const producer = async (run) => {
+    runs.push(run);
+    const { job, emit } = run;
+    const append = (/** @type {string} */ type, /** @type {string} */ content) =>
+      emit({ payload: { mode: 'append', message_id: job.messageId, data: [{ id: job.lastSeq + 1, type, content }] } });
+    assert.equal(append('think', 'a\\\\b'), true, 'synchronously');
+    await Promise.resolve();
+    append('text', 'line\\nnext');
+    assert.equal(emit({ payload: { mode: 'finish', message_id: job.messageId, meta: { status: 'available' } }, final: true }), true);
+    assert.equal(append('text', 'late'), false, 'nothing after the final event');
+  };
+  const jobs = createJobStore({ producer, retentionMs: 1000, now: time.now, setTimer: time.setTimer, clearTimer: time.clearTimer });
+  const messages = [{ role: 'user', content: 'q' }];
+  const job = jobs.create({ messageId: 'p1', prompt: 'q', messages, chunkMs: 5, size: 10 });
+  assert.equal(job.log.length, 1);
+  assert.equal(runs[0]?.job, job);
+  assert.equal(runs[0]?.messages, messages);
+  assert.equal(runs[0]?.chunkMs, 5);
+  assert.equal(runs[0]?.size, 10);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(job.done && !job.stopped);
+  assert.equal(job.log.length, 3);
+  assert.deepEqual({ think: job.think, answer: job.answer }, { think: 'a\\b', answer: 'line\nnext' }, 'texts from the log');
+  assert.equal(job.error, null);
+  time.advance(1000);
+  assert.equal(jobs.get('p1'), undefined, 'retention applies');
+});
+
+test("stop and close abort a producer's signal; it can emit nothing more", () => {
+  /** @type {Map<string, import('../jobs.js').ProducerRun>} */
+  const runs = new Map();
+  const jobs = createJobStore({ producer: (run) => void runs.set(run.job.messageId, run) });
+  const a = jobs.create({ messageId: 'a' });
+  const b = jobs.create({ messageId: 'b' });
+  const runA = /** @type {import('../jobs.js').ProducerRun} */ (runs.get('a'));
+  runA.emit({ payload: { mode: 'append', message_id: 'a', data: [{ id: 1, type: 'text', content: 'hi' }] } });
+  assert.equal(jobs.stop('a'), true);
+  assert.equal(runA.signal.aborted, true);
+  assert.equal(runA.emit({ payload: { mode: 'append', message_id: 'a', data: [] } }), false);
+  assert.deepEqual(a.log.at(-1)?.payload, { mode: 'finish', message_id: 'a', meta: { status: 'stopped' } });
+  assert.equal(a.answer, 'hi');
+  assert.equal(runs.get('b')?.signal.aborted, false);
+  jobs.close();
+  assert.equal(runs.get('b')?.signal.aborted, true);
+  assert.equal(b.log.length, 0);
+});
+
+test('a producer that throws or rejects ends its job with an error event', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const jobs = createJobStore({
+    producer: ({ job }) => {
+      if (job.messageId === 'sync') throw new Error('boom');
+      return Promise.reject(new Error('later'));
+    },
+  });
+  const sync = jobs.create({ messageId: 'sync' });
+  const async_ = jobs.create({ messageId: 'async' });
+  await new Promise((resolve) => setImmediate(resolve));
+  for (const job of [sync, async_]) {
+    assert.deepEqual(job.log.map((e) => e.payload), [
+      { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' },
+    ]);
+    assert.ok(job.done);
+    assert.equal(job.error, 'internal server error');
+  }
+  assert.equal(logged.mock.callCount(), 2);
+  jobs.close();
+});

@@ -1,0 +1,357 @@
+// @ts-check
+/**
+ * The relay producer: answers come from an OpenAI-compatible chat-completions endpoint
+ * (`POST {baseUrl}/chat/completions`, `stream: true`) instead of the script. Reasoning
+ * deltas (`reasoning_content` / `reasoning`) become think items and content deltas text
+ * items, appended to the job's log exactly like the scripted producer does, so the widget
+ * gets the same sequence ids, resume, history and stop whatever the upstream is.
+ *
+ * Only one upstream request is made per answer: resumes read the job's log, never the
+ * upstream. Whatever goes wrong upstream ends the answer with an agent `error` event whose
+ * `finish_reason` says what happened (`upstream 401: invalid api key`).
+ */
+import { escapeContent } from './script.js';
+
+/** The model asked for when none is configured. */
+export const DEFAULT_MODEL = 'gpt-4o-mini';
+/** An upstream that sends no byte for this long (headers included) is given up. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+/** At most this many bytes of an upstream error response are read. */
+const ERROR_BODY_LIMIT = 4096;
+/** At most this many characters of the upstream's error message go into `finish_reason`. */
+const ERROR_TEXT_LIMIT = 300;
+
+/**
+ * @typedef {object} RelayOptions
+ * @property {string} baseUrl  the API base, e.g. `http://localhost:11434/v1` (a trailing slash is fine)
+ * @property {string} [apiKey]  sent as `Authorization: Bearer <apiKey>` when set
+ * @property {string} [model]  default {@link DEFAULT_MODEL}
+ * @property {typeof fetch} [fetch]  default the global `fetch`
+ * @property {number} [idleTimeoutMs]  default {@link DEFAULT_IDLE_TIMEOUT_MS}
+ */
+
+/**
+ * @typedef {object} SseEvent one dispatched event of {@link createSseParser}
+ * @property {string} event  the event type (`message` when not named)
+ * @property {string} data  the data lines, joined with LF
+ * @property {string | null} id  the last event id so far
+ */
+
+/**
+ * A streaming parser of the SSE wire format (WHATWG rules): `feed()` it decoded text in
+ * pieces of any size; it calls `onEvent` for each dispatched event. CR, LF and CRLF line
+ * ends (a CRLF may be split between pieces), a leading BOM, comments, multi-line data.
+ * `end()`, when the body ends, treats an unterminated last line as complete and dispatches
+ * a last event that lacks its blank line (some servers omit it after `[DONE]`).
+ * @param {(event: SseEvent) => void} onEvent
+ */
+export function createSseParser(onEvent) {
+  let buffer = '';
+  let started = false;
+  /** The previous piece ended with CR: a LF starting this one belongs to it. */
+  let skipLF = false;
+  /** @type {string[]} */
+  let data = [];
+  let type = '';
+  /** @type {string | null} */
+  let lastId = null;
+
+  /** @param {string} line */
+  function line(line) {
+    if (line === '') {
+      if (data.length > 0) onEvent({ event: type || 'message', data: data.join('\n'), id: lastId });
+      data = [];
+      type = '';
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') data.push(value);
+    else if (field === 'event') type = value;
+    else if (field === 'id' && !value.includes('\0')) lastId = value;
+  }
+
+  return {
+    /** @param {string} text */
+    feed(text) {
+      if (!started && text.length > 0) {
+        started = true;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      buffer += text;
+      let pos = 0;
+      while (pos < buffer.length) {
+        if (skipLF) {
+          skipLF = false;
+          if (buffer.charCodeAt(pos) === 0x0a) {
+            pos++;
+            continue;
+          }
+        }
+        const cr = buffer.indexOf('\r', pos);
+        const lf = buffer.indexOf('\n', pos);
+        const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+        if (end === -1) break;
+        line(buffer.slice(pos, end));
+        pos = end + 1;
+        if (end === cr) skipLF = true;
+      }
+      buffer = buffer.slice(pos);
+    },
+    end() {
+      if (buffer !== '') line(buffer);
+      buffer = '';
+      line('');
+    },
+  };
+}
+
+/**
+ * A text cut to at most `limit` characters, whitespace runs collapsed.
+ * @param {string} text
+ * @param {number} [limit]
+ */
+function bounded(text, limit = ERROR_TEXT_LIMIT) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= limit ? flat : `${flat.slice(0, limit - 1)}…`;
+}
+
+/**
+ * The message of an OpenAI-style error object (`{error: {message}}`, `{error: "…"}`,
+ * `{message}`, `{detail}`), or null.
+ * @param {unknown} value
+ * @returns {string | null}
+ */
+function errorMessage(value) {
+  if (!value || typeof value !== 'object') return null;
+  const { error, message, detail } = /** @type {Record<string, unknown>} */ (value);
+  if (typeof error === 'string') return error;
+  const nested = errorMessage(error);
+  if (nested) return nested;
+  if (typeof message === 'string') return message;
+  if (typeof detail === 'string') return detail;
+  return null;
+}
+
+/**
+ * The first {@link ERROR_BODY_LIMIT} bytes of a response body, as text; the rest is discarded.
+ * @param {Response} res
+ */
+async function readBounded(res) {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  try {
+    while (size < ERROR_BODY_LIMIT) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const part = value.subarray(0, ERROR_BODY_LIMIT - size);
+      size += part.length;
+      text += decoder.decode(part, { stream: true }); // a character cut at the limit is dropped
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return text;
+}
+
+/**
+ * What an upstream error response says: `upstream 401: invalid api key`.
+ * @param {Response} res
+ */
+async function describeStatus(res) {
+  const text = await readBounded(res).catch(() => '');
+  let message = null;
+  try {
+    message = errorMessage(JSON.parse(text));
+  } catch {
+    // not JSON: the text itself
+  }
+  const said = bounded(message ?? text) || res.statusText || 'no message';
+  return `upstream ${res.status}: ${said}`;
+}
+
+/**
+ * The words of a network error: undici hides the cause (`ECONNREFUSED`, `other side
+ * closed`) behind `fetch failed` / `terminated`.
+ * @param {unknown} error
+ */
+function describeNetworkError(error) {
+  const cause = /** @type {{cause?: unknown}} */ (error)?.cause;
+  const inner = cause instanceof Error ? cause.message : null;
+  const outer = error instanceof Error ? error.message : String(error);
+  return bounded(inner || outer);
+}
+
+/**
+ * The conversation as the upstream expects it: `{role, content}` objects only (content a
+ * string or an array of parts, as the client sent it), anything else left out.
+ * @param {readonly unknown[]} messages
+ * @returns {Array<{role: string, content: unknown}>}
+ */
+function upstreamMessages(messages) {
+  /** @type {Array<{role: string, content: unknown}>} */
+  const out = [];
+  for (const message of messages) {
+    if (!message || typeof message !== 'object') continue;
+    const { role, content } = /** @type {Record<string, unknown>} */ (message);
+    if (typeof role !== 'string') continue;
+    out.push({ role, content: typeof content === 'string' || Array.isArray(content) ? content : '' });
+  }
+  return out;
+}
+
+/**
+ * The chat-completions URL of an API base.
+ * @param {string} baseUrl
+ */
+export function completionsUrl(baseUrl) {
+  let url;
+  try {
+    url = new URL(String(baseUrl));
+  } catch {
+    throw new TypeError(`relay baseUrl is not a URL: ${baseUrl}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`relay baseUrl must be http: or https:, not ${url.protocol}`);
+  }
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  return url.href;
+}
+
+/**
+ * Creates the relay producer.
+ * @param {RelayOptions} options
+ * @returns {import('./jobs.js').Producer}
+ */
+export function createRelayProducer(options) {
+  const url = completionsUrl(options.baseUrl);
+  const { apiKey, model = DEFAULT_MODEL, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = options;
+  const fetchUpstream = options.fetch ?? globalThis.fetch;
+  /** @type {Record<string, string>} */
+  const headers = { 'Content-Type': 'application/json', Accept: 'text/event-stream' };
+  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+
+  return async function relay({ job, messages, emit, signal }) {
+    const message_id = job.messageId;
+    // Aborted by the job's signal (stop, eviction, close) and by the idle timer.
+    const upstream = new AbortController();
+    const onAbort = () => upstream.abort();
+    signal.addEventListener('abort', onAbort);
+    let idle = false;
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    const touch = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        idle = true;
+        upstream.abort();
+      }, idleTimeoutMs).unref();
+    };
+
+    /** @param {'think' | 'text'} type @param {unknown} content */
+    const append = (type, content) => {
+      if (typeof content !== 'string') return;
+      const escaped = escapeContent(content);
+      if (escaped === '') return;
+      emit({ payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type, content: escaped }] } });
+    };
+    /** @param {string} reason */
+    const fail = (reason) => {
+      emit({ payload: { mode: 'error', message_id, finish_reason: reason }, final: true });
+    };
+    /** @type {Record<string, unknown>} model, finish_reason and usage, as the upstream said them */
+    const meta = {};
+    const finish = () => {
+      emit({ payload: { mode: 'finish', message_id, meta: { status: 'available', ...meta } }, final: true });
+    };
+
+    /** Set once the answer has ended ([DONE] or an upstream error chunk): read no further. */
+    let ended = false;
+    /** @param {SseEvent} event */
+    const onEvent = ({ data }) => {
+      if (ended) return;
+      if (data.trim() === '[DONE]') {
+        ended = true;
+        finish();
+        return;
+      }
+      let chunk;
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        chunk = undefined;
+      }
+      if (!chunk || typeof chunk !== 'object' || Array.isArray(chunk)) {
+        console.warn(`[sse-chat relay] ${message_id}: skipped a malformed upstream chunk: ${bounded(data, 120)}`);
+        return;
+      }
+      if (chunk.error) {
+        ended = true;
+        fail(`upstream error: ${bounded(errorMessage(chunk) ?? JSON.stringify(chunk.error))}`);
+        return;
+      }
+      if (typeof chunk.model === 'string') meta.model = chunk.model;
+      if (chunk.usage && typeof chunk.usage === 'object') meta.usage = chunk.usage;
+      const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+      if (!choice || typeof choice !== 'object') return;
+      const delta = choice.delta && typeof choice.delta === 'object' ? choice.delta : {};
+      append('think', delta.reasoning_content ?? delta.reasoning);
+      append('text', delta.content);
+      if (typeof choice.finish_reason === 'string') meta.finish_reason = choice.finish_reason;
+    };
+
+    let phase = /** @type {'connect' | 'read'} */ ('connect');
+    try {
+      touch();
+      const res = await fetchUpstream(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model, messages: upstreamMessages(messages), stream: true }),
+        signal: upstream.signal,
+      });
+      touch();
+      if (!res.ok) return fail(await describeStatus(res));
+      const type = res.headers.get('content-type') ?? '';
+      if (!/^text\/event-stream\b/i.test(type)) {
+        return fail(`upstream sent ${bounded(type, 80) || 'no content type'}, not an event stream`);
+      }
+      if (!res.body) return fail('upstream sent no body');
+      phase = 'read';
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      const parser = createSseParser(onEvent);
+      while (!ended) {
+        const { done, value } = await reader.read();
+        touch();
+        if (done) {
+          parser.feed(decoder.decode());
+          parser.end();
+          break;
+        }
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      if (ended) {
+        reader.cancel().catch(() => {});
+        return;
+      }
+      // The body ended without [DONE]: complete if the model said why it stopped, else a cut.
+      if (meta.finish_reason !== undefined) finish();
+      else fail('upstream stream ended before [DONE]');
+    } catch (error) {
+      if (signal.aborted) return; // stopped: the store appends the stopped finish
+      if (idle) fail(`upstream sent nothing for ${idleTimeoutMs >= 1000 ? `${Math.round(idleTimeoutMs / 1000)} s` : `${idleTimeoutMs} ms`}`);
+      else if (phase === 'connect') fail(`upstream unreachable: ${describeNetworkError(error)}`);
+      else fail(`upstream connection lost: ${describeNetworkError(error)}`);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      upstream.abort(); // releases the connection whatever state the body is in
+    }
+  };
+}
