@@ -155,7 +155,8 @@ describe('<sse-chat>', () => {
       const shown = h.lastMessage.think + h.lastMessage.answer;
       expect(shown.length).to.be.greaterThan(50);
       const server = await debugMessage(event.detail.message.id);
-      expect((server.think + server.answer).startsWith(shown)).to.equal(true);
+      // A backslash pending at the cut is shown literally when the answer ends (DESIGN §9).
+      expect((server.think + server.answer).startsWith(shown.replace(/\\$/, ''))).to.equal(true);
       expect(h.answerOf().textContent!.length + h.thinkOf().textContent!.length).to.be.greaterThan(40);
     });
 

@@ -67,7 +67,9 @@ describe('StreamController: errors and retries', () => {
     expect(end.error!.message).to.match(/^gave up after 3 retries: HTTP 500/);
     expect(statuses.filter((s) => s.status === 'reconnecting').map((s) => s.attempt)).to.deep.equal([1, 2, 3]);
     expect(end.think.length).to.be.greaterThan(0);
-    expect(server.think.startsWith(end.think)).to.equal(true);
+    // A backslash pending at the cut (the wire's `\n` split as `\` | `n`) is shown as a literal
+    // backslash when the answer ends (DESIGN §9): the rest is a prefix of the server's text.
+    expect(server.think.startsWith(end.think.replace(/\\$/, ''))).to.equal(true);
     expect(server.connections).to.have.length(1 + 3);
   });
 

@@ -123,13 +123,16 @@ describe('StreamController: resume', () => {
 
   it('resumes a pending answer from an offset and continues its text exactly (reload mid-answer)', async () => {
     const first = startStream({ endpoint: chatUrl('', { chunk_ms: 4 }) });
-    await new Promise((r) => setTimeout(r, 400));
-    const { think, answer } = first.controller;
-    const offset = first.controller.lastSeq;
+    await until(() => first.controller.answer.length > 100, 10000, 'the answer to stream');
     first.controller.detach(); // the page went away; the server keeps generating
-    expect((await first.result).status).to.equal('detached');
+    const detached = await first.result;
+    expect(detached.status).to.equal('detached');
+    // Not `lastSeq`: the last event may have ended inside an escape (`\` | `n`), which a new
+    // decoder could not finish. `resumeFrom` is the last point where nothing was held back.
+    const { seq: offset, think, answer } = detached.resumeFrom;
+    expect(offset).to.be.greaterThan(0);
     const second = new StreamController(undefined, { ...FAST, endpoint: chatUrl() });
-    const end = await second.resume({ messageId: (await first.result).messageId, offset, think, answer });
+    const end = await second.resume({ messageId: detached.messageId, offset, think, answer });
     const server = await expectExact(end);
     expect(server.generations).to.equal(1);
   });
