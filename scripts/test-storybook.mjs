@@ -74,6 +74,7 @@ function checkManifest() {
   /** @type {Declaration[]} */
   const declarations = manifest.modules.flatMap((/** @type {{declarations?: Declaration[]}} */ m) => m.declarations ?? []);
   const tokens = tokenDefaults();
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const elements = {
     'sse-chat': {
       source: 'components/sse-chat.ts',
@@ -147,6 +148,11 @@ function checkManifest() {
       ...props.filter((p) => !described(p)).map((p) => `${p.name} undescribed`),
     ];
     report(badProps.length === 0, `${tag}: @cssprop with the light defaults of tokens.styles.ts${badProps.length ? ` — ${badProps.join('; ')}` : ` (${props.length})`}`);
+
+    // The README documents the same API: every name the manifest lists stands there in code.
+    const names = [attributes, publicFields, methods, events, element.cssParts ?? [], props].flat().map((item) => item.name);
+    const undocumented = [...new Set(names)].filter((name) => !readme.includes(`\`${name}`));
+    report(undocumented.length === 0, `${tag}: README.md documents every manifest name${undocumented.length ? ` — missing: ${undocumented.join(', ')}` : ` (${new Set(names).size})`}`);
   }
 }
 
@@ -398,6 +404,7 @@ async function testStories() {
   );
   const selected = entries.filter((e) => !args.only || e.id.includes(args.only));
   console.log(`stories (${args.url ?? staticDir.slice(root.length)}: ${selected.length} entries)`);
+  if (!args.only && !selected.some((e) => e.type === 'story')) report(false, 'the storybook has stories');
   const browser = await puppeteer.launch({
     executablePath: requireChromium('the story test'),
     headless: true,
