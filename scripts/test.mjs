@@ -33,13 +33,16 @@ totals.failed += tapCount('fail') + (node.status !== 0 && tapCount('fail') === 0
 totals.skipped += tapCount('skipped');
 
 // 2. Type-check everything (tests included), build, then 3. the browser tests.
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', '.'], {
-  cwd: root,
-  stdio: 'inherit',
-});
-if (tsc.status !== 0) {
-  console.error('type check failed');
-  totals.failed++;
+// The elements, tests and stories (tsconfig.json), then the reference server's JSDoc types.
+for (const project of ['.', 'server']) {
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', project], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) {
+    console.error(`type check failed (${project === '.' ? 'tsconfig.json' : `${project}/tsconfig.json`})`);
+    totals.failed++;
+  }
 }
 try {
   await buildAll();

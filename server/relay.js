@@ -10,6 +10,7 @@
  * upstream. Whatever goes wrong upstream ends the answer with an agent `error` event whose
  * `finish_reason` says what happened (`upstream 401: invalid api key`).
  */
+import { createParser } from 'eventsource-parser';
 import { escapeContent } from './script.js';
 
 /** The model asked for when none is configured. */
@@ -29,85 +30,6 @@ const ERROR_TEXT_LIMIT = 300;
  * @property {typeof fetch} [fetch]  default the global `fetch`
  * @property {number} [idleTimeoutMs]  default {@link DEFAULT_IDLE_TIMEOUT_MS}
  */
-
-/**
- * @typedef {object} SseEvent one dispatched event of {@link createSseParser}
- * @property {string} event  the event type (`message` when not named)
- * @property {string} data  the data lines, joined with LF
- * @property {string | null} id  the last event id so far
- */
-
-/**
- * A streaming parser of the SSE wire format (WHATWG rules): `feed()` it decoded text in
- * pieces of any size; it calls `onEvent` for each dispatched event. CR, LF and CRLF line
- * ends (a CRLF may be split between pieces), a leading BOM, comments, multi-line data.
- * `end()`, when the body ends, treats an unterminated last line as complete and dispatches
- * a last event that lacks its blank line (some servers omit it after `[DONE]`).
- * @param {(event: SseEvent) => void} onEvent
- */
-export function createSseParser(onEvent) {
-  let buffer = '';
-  let started = false;
-  /** The previous piece ended with CR: a LF starting this one belongs to it. */
-  let skipLF = false;
-  /** @type {string[]} */
-  let data = [];
-  let type = '';
-  /** @type {string | null} */
-  let lastId = null;
-
-  /** @param {string} line */
-  function line(line) {
-    if (line === '') {
-      if (data.length > 0) onEvent({ event: type || 'message', data: data.join('\n'), id: lastId });
-      data = [];
-      type = '';
-      return;
-    }
-    if (line.startsWith(':')) return;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') data.push(value);
-    else if (field === 'event') type = value;
-    else if (field === 'id' && !value.includes('\0')) lastId = value;
-  }
-
-  return {
-    /** @param {string} text */
-    feed(text) {
-      if (!started && text.length > 0) {
-        started = true;
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      }
-      buffer += text;
-      let pos = 0;
-      while (pos < buffer.length) {
-        if (skipLF) {
-          skipLF = false;
-          if (buffer.charCodeAt(pos) === 0x0a) {
-            pos++;
-            continue;
-          }
-        }
-        const cr = buffer.indexOf('\r', pos);
-        const lf = buffer.indexOf('\n', pos);
-        const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
-        if (end === -1) break;
-        line(buffer.slice(pos, end));
-        pos = end + 1;
-        if (end === cr) skipLF = true;
-      }
-      buffer = buffer.slice(pos);
-    },
-    end() {
-      if (buffer !== '') line(buffer);
-      buffer = '';
-      line('');
-    },
-  };
-}
 
 /**
  * A text cut to at most `limit` characters, whitespace runs collapsed.
@@ -273,7 +195,7 @@ export function createRelayProducer(options) {
 
     /** Set once the answer has ended ([DONE] or an upstream error chunk): read no further. */
     let ended = false;
-    /** @param {SseEvent} event */
+    /** @param {import('eventsource-parser').EventSourceMessage} event */
     const onEvent = ({ data }) => {
       if (ended) return;
       if (data.trim() === '[DONE]') {
@@ -325,13 +247,15 @@ export function createRelayProducer(options) {
       phase = 'read';
       const reader = res.body.getReader();
       const decoder = new TextDecoder();
-      const parser = createSseParser(onEvent);
+      // The decoder strips a BOM; the parser handles CR/LF/CRLF, comments and split lines.
+      const parser = createParser({ onEvent });
       while (!ended) {
         const { done, value } = await reader.read();
         touch();
         if (done) {
-          parser.feed(decoder.decode());
-          parser.end();
+          // A last event whose blank line never came (some servers end right after
+          // `data: [DONE]`): end its lines, so that it is dispatched rather than dropped.
+          parser.feed(`${decoder.decode()}\n\n`);
           break;
         }
         parser.feed(decoder.decode(value, { stream: true }));

@@ -107,7 +107,7 @@ test('an unknown action is a 400 naming the actions; an unknown answer a 404', a
   const { body } = await startAnswer('chaos-bad');
   const bad = await chaos('chaos-bad', 'explode');
   assert.equal(bad.status, 400);
-  assert.equal((await bad.json()).error, 'action must be one of cut, stall, 503, replay');
+  assert.equal(/** @type {any} */ (await bad.json()).error, 'action must be one of cut, stall, 503, replay');
   const unknown = await chaos('no-such-answer', 'cut');
   assert.equal(unknown.status, 404);
   await unknown.text();

@@ -104,7 +104,7 @@ test('a request without offset for a known message attaches from the start', asy
 test('resume of an unknown message is 404; resume at the end of a finished one is 204', async () => {
   const unknown = await fetch(`${server.base}/chat?message_id=nope&offset=3`);
   assert.equal(unknown.status, 404);
-  assert.match((await unknown.json()).error, /unknown message_id nope/);
+  assert.match(/** @type {any} */ (await unknown.json()).error, /unknown message_id nope/);
   const byHeader = await postChat(`${server.base}/chat`, 'nope-2', { headers: { 'last-event-id': '0' } });
   assert.equal(byHeader.status, 404);
   await byHeader.body?.cancel();
@@ -179,7 +179,7 @@ test('GET /poll returns the same events as JSON, 500 at most, and done', async (
   for (;;) {
     const res = await fetch(`${server.base}/poll?message_id=poll-1&offset=${offset}&conversation_id=c1`);
     assert.equal(res.status, 200);
-    const { events, done } = await res.json();
+    const { events, done } = /** @type {any} */ (await res.json());
     assert.ok(events.length <= 500);
     polled.push(...events);
     offset = events.at(-1)?.id ?? offset;
@@ -203,7 +203,7 @@ test('a poll of a running answer is not done', async () => {
 test('bad requests: invalid JSON 400, body over 1 MB 413, bad offset 400, other methods 405', async () => {
   const bad = await fetch(`${server.base}/chat`, { method: 'POST', body: '{"messages":' });
   assert.equal(bad.status, 400);
-  assert.match((await bad.json()).error, /JSON/);
+  assert.match(/** @type {any} */ (await bad.json()).error, /JSON/);
   const big = await fetch(`${server.base}/chat`, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) });
   assert.equal(big.status, 413);
   await big.body?.cancel();

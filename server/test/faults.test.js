@@ -97,7 +97,7 @@ test('status faults: 503:S, 503date:S, 429:S, 408, 404, 500, 204, ctype', async 
   assert.equal(first.status, 503);
   assert.equal(first.headers.get('retry-after'), '7');
   assert.equal(first.headers.get('content-type'), 'application/json; charset=utf-8');
-  assert.ok((await first.json()).error);
+  assert.ok(/** @type {any} */ (await first.json()).error);
   assert.ok(server.api.jobs.get('status-1'), 'the job runs although the first request failed');
 
   const date = await resume('status-1', 0, plan);

@@ -21,7 +21,11 @@ export async function startServer(options = {}) {
   return {
     api,
     base,
-    /** @param {string} messageId */
+    /**
+     * The server's `_debug/message` record of an answer.
+     * @param {string} messageId
+     * @returns {Promise<any>}
+     */
     debug: async (messageId) => {
       const res = await fetch(`${base}/_debug/message?message_id=${encodeURIComponent(messageId)}`);
       return res.json();

@@ -26,7 +26,7 @@ after(() => server.close());
 async function history(conversationId) {
   const res = await fetch(`${server.base}/history?conversation_id=${encodeURIComponent(conversationId)}`);
   assert.equal(res.status, 200);
-  return (await res.json()).messages;
+  return /** @type {any} */ (await res.json()).messages;
 }
 
 /**
@@ -82,7 +82,7 @@ test('the answers of a conversation come back in order, each as the question the
   const res = await fetch(`${server.base}/history?conversation_id=conv-a`);
   assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
   assert.equal(res.headers.get('cache-control'), 'no-store');
-  const { messages } = await res.json();
+  const { messages } = /** @type {any} */ (await res.json());
   const done = (/** @type {string} */ id, /** @type {string} */ prompt) =>
     pair(id, prompt, { ...scriptFor(prompt), status: 'available', offset: server.api.jobs.get(id)?.lastSeq });
   assert.deepEqual(messages, [...done('a-1', 'tell me'), ...done('a-2', 'hello')]);
@@ -105,7 +105,7 @@ test('conversation_id is required: 400 with a JSON error', async () => {
   for (const query of ['', '?conversation_id=', '?message_id=a-1']) {
     const res = await fetch(`${server.base}/history${query}`);
     assert.equal(res.status, 400);
-    assert.match((await res.json()).error, /conversation_id is required/);
+    assert.match(/** @type {any} */ (await res.json()).error, /conversation_id is required/);
   }
   assert.equal((await fetch(`${server.base}/history?conversation_id=conv-a`, { method: 'POST' })).status, 405);
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { test } from 'node:test';
-import { createSseParser, DEFAULT_MODEL } from '../relay.js';
+import { DEFAULT_MODEL } from '../relay.js';
 import { decodeTexts, parseSse, readBody, startServer, waitFor } from './helpers.js';
 
 /** Every wait below is on an event; this bounds them all if one never comes. */
@@ -172,39 +172,17 @@ async function payloads(res) {
 async function history(base) {
   const res = await fetch(`${base}/history?conversation_id=c-relay`);
   assert.equal(res.status, 200);
-  return (await res.json()).messages;
+  return /** @type {any} */ (await res.json()).messages;
 }
 
-test('the SSE parser gives the same events however the text is split', BOUNDED, () => {
-  const text =
-    '\uFEFF: comment first\r\n' +
-    'event: note\r\nid: 7\r\ndata: one\r\ndata:two\r\n\r\n' +
-    'data: cr only\r\r' +
-    ': a comment between\n' +
-    'data: {"a":"流式 👩‍💻"}\n\n' +
-    'retry: 100\nid\ndata\n\n' +
-    'data: [DONE]'; // no line end, no blank line: the body just ends
-  const expected = [
-    { event: 'note', data: 'one\ntwo', id: '7' },
-    { event: 'message', data: 'cr only', id: '7' },
-    { event: 'message', data: '{"a":"流式 👩‍💻"}', id: '7' },
-    { event: 'message', data: '', id: '' },
-    { event: 'message', data: '[DONE]', id: '' },
-  ];
-  /** @param {string[]} pieces */
-  const parse = (pieces) => {
-    /** @type {unknown[]} */
-    const events = [];
-    const parser = createSseParser((event) => events.push(event));
-    for (const piece of pieces) parser.feed(piece);
-    parser.end();
-    return events;
-  };
-  assert.deepEqual(parse([text]), expected);
-  assert.deepEqual(parse([...text]), expected, 'one character at a time');
-  for (let i = 0; i <= text.length; i++) {
-    assert.deepEqual(parse([text.slice(0, i), text.slice(i)]), expected, `split at ${i}`);
-  }
+test('a last [DONE] without its blank line still completes the answer', BOUNDED, async (t) => {
+  const { server } = await setup(t, ({ res }) => {
+    streamHead(res);
+    res.end(chunk({ content: 'all of it' }) + 'data: [DONE]'); // the body just ends
+  });
+  const { events, payloads: sent } = await payloads(await ask(server.base, 'relay-done'));
+  assert.equal(decodeTexts(events.slice(0, -1)).answer, 'all of it');
+  assert.deepEqual(sent.at(-1)?.meta, { status: 'available', model: 'fake-model' });
 });
 
 test('relays think then answer with increasing ids, split mid-line, mid-CRLF and mid-character', BOUNDED, async (t) => {
