@@ -6,7 +6,7 @@
  * the open tail are replaced. While the page is hidden there are no frames, so the update
  * runs in a microtask instead (once per network read, not per event).
  */
-import { createIncrementalMarkdown, type IncrementalMarkdown } from '../src/markdown/incremental.js';
+import { createIncrementalMarkdown, type ContainerUpdate, type IncrementalMarkdown } from '../src/markdown/incremental.js';
 import { sanitizeToFragment } from '../src/markdown/sanitize.js';
 
 /** Completed block elements per page. */
@@ -18,6 +18,8 @@ export class MarkdownView {
   /** The whole source, to start over when text is added after `end()`. */
   #source = '';
   #tail: ChildNode[] = [];
+  /** While the tail is a long list or table: its `<ul>`/`<ol>`/`<tbody>`, and the open child's nodes. */
+  #open: { element: Element; live: ChildNode[] } | undefined;
   /** The page completed blocks go into, and how many elements it holds. */
   #page: HTMLElement | undefined;
   #pageSize = 0;
@@ -109,8 +111,18 @@ export class MarkdownView {
     }
     if (!update) {
       this.#tail = [];
+      this.#open = undefined;
       this.#page = undefined;
       this.#container.replaceChildren(document.createTextNode(this.#source));
+      return;
+    }
+    const open = update.container;
+    if (open && !open.restart && this.#open && !update.reset && !update.committed) {
+      // A long list or table: frozen children are appended once, only the open one is replaced.
+      for (const node of this.#open.live) node.remove();
+      this.#open.element.append(...children(open, open.frozen));
+      this.#open.live = children(open, open.live);
+      this.#open.element.append(...this.#open.live);
       return;
     }
     if (update.reset) {
@@ -119,9 +131,22 @@ export class MarkdownView {
       this.#page = undefined;
     }
     for (const node of this.#tail) node.remove();
+    this.#open = undefined;
     if (update.committed) this.#commit(sanitizeToFragment(update.committed));
-    const tail = sanitizeToFragment(update.tail);
+    const tail = sanitizeToFragment(open ? open.head + open.frozen + open.close : update.tail);
     this.#tail = [...tail.childNodes];
+    if (open) {
+      const element = containerElement(tail, open.kind);
+      if (element) {
+        const live = children(open, open.live);
+        element.append(...live);
+        this.#open = { element, live };
+      } else {
+        // Not the shape expected (it always is): show the tail whole.
+        tail.replaceChildren(sanitizeToFragment(update.tail));
+        this.#tail = [...tail.childNodes];
+      }
+    }
     this.#container.append(tail);
   }
 
@@ -137,6 +162,22 @@ export class MarkdownView {
       if (node instanceof Element) this.#pageSize++;
     }
   }
+}
+
+/** The element a list's items or a table's rows go in: the `<ul>`/`<ol>`, or the table's `<tbody>`. */
+function containerElement(fragment: DocumentFragment, kind: ContainerUpdate['kind']): Element | undefined {
+  const block = fragment.firstElementChild;
+  if (kind === 'list') return block?.localName === 'ul' || block?.localName === 'ol' ? block : undefined;
+  const body = block?.localName === 'table' ? block.lastElementChild : null;
+  return body?.localName === 'tbody' ? body : undefined;
+}
+
+/** Sanitized child nodes (`<li>`s, `<tr>`s and the line breaks between them), parsed in their context. */
+function children(open: ContainerUpdate, html: string): ChildNode[] {
+  if (!html) return [];
+  const [before, after] = open.kind === 'list' ? ['<ul>', '</ul>'] : ['<table><tbody>', '</tbody></table>'];
+  const element = containerElement(sanitizeToFragment(before + html + after), open.kind);
+  return element ? [...element.childNodes] : [];
 }
 
 /** The HTML a view rendered, pages unwrapped: equal to rendering the whole text at once. */

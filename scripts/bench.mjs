@@ -645,11 +645,39 @@ async function main() {
 
   console.log(`sse-chat bench — ${browserVersion}, ${options.runs} run(s) per case (median), prompt "${PROMPT}"`);
   report(cases, results, { capMs: options.capMs, baselineCapMs: options.baselineCapMs, paceRate: options.pace, oursAvailable, only: options.only });
+  await benchBlocks();
   console.log(`\n(${Math.round((Date.now() - started) / 1000)} s)`);
   if (options.json) {
     const json = { version, cases, options, oursAvailable, results: Object.fromEntries(results) };
     writeFileSync(options.json, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`results written to ${options.json}`);
+  }
+}
+
+/**
+ * The incremental renderer alone on answers that are one long block (bench/blocks.ts),
+ * bundled for Node and run in this process: does the cost of a frame grow with the block?
+ */
+async function benchBlocks() {
+  const bundle = await build({
+    absWorkingDir: root,
+    entryPoints: ['bench/blocks.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    outfile: join(tmpdir(), 'sse-chat-bench', 'blocks.mjs'), // names the output only
+    logLevel: 'warning',
+  });
+  const code = bundle.outputFiles[0]?.text ?? '';
+  /** @type {{measureBlocks: () => Array<{name: string, chars: number, takes: number, firstMs: number, lastMs: number, totalMs: number, identical: boolean}>}} */
+  const { measureBlocks } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  const rows = measureBlocks();
+  console.log('\nrenderer alone (lex + render, no sanitizing or DOM; 5-character chunks, one take() per 16):');
+  console.log(`${'answer'.padEnd(24)} ${'chars'.padStart(7)} ${'takes'.padStart(6)}  ms per take, first 10 % → last 10 %  ${'total ms'.padStart(8)}  identical`);
+  for (const r of rows) {
+    const per = `${r.firstMs.toFixed(3)} → ${r.lastMs.toFixed(3)} (${(r.lastMs / r.firstMs).toFixed(2)}×)`;
+    console.log(`${r.name.padEnd(24)} ${String(r.chars).padStart(7)} ${String(r.takes).padStart(6)}  ${per.padEnd(36)} ${fmtMs(r.totalMs).padStart(8)}  ${r.identical ? 'yes' : 'NO'}`);
   }
 }
 

@@ -8,12 +8,15 @@
  * So each `take()` lexes only the text after the last completed block, commits every block
  * before the last one that is not blank, and renders the rest as the tail, completed by
  * `completeTail` so that half-written syntax does not flash. The work per `take()` is
- * bounded by the size of the open block, not by the size of the message.
+ * bounded by the size of the open block, not by the size of the message — and a long list
+ * or table, one block however long it grows, has its finished items and rows frozen
+ * (`containers.ts`), so the work stays the size of one item or row.
  *
  * Pure: strings in, HTML strings out. Sanitizing and the DOM are the caller's job.
  */
 import type { Token } from 'marked';
 import { completeTail } from './complete.js';
+import { continueContainer, openContainer, type ContainerStep, type OpenContainer } from './containers.js';
 import { lexBlocks, renderTokens, type LinkDefinitions } from './render.js';
 
 export interface MarkdownUpdate {
@@ -23,6 +26,23 @@ export interface MarkdownUpdate {
   committed: string;
   /** HTML of the open tail; replaces the previous tail. */
   tail: string;
+  /**
+   * Set while the tail is a long list or table whose finished children are frozen: the
+   * same tail in parts, so a view can keep the frozen children's nodes and replace only the
+   * open one. `restart`: the parts are new (`frozen` holds every frozen child); else
+   * `frozen` holds the children frozen since the last `take()`, to append.
+   */
+  container?: ContainerUpdate;
+}
+
+export interface ContainerUpdate {
+  restart: boolean;
+  kind: 'list' | 'table';
+  /** The HTML around the children: `head` + children + `close` is the tail. */
+  head: string;
+  close: string;
+  frozen: string;
+  live: string;
 }
 
 export interface IncrementalMarkdown {
@@ -46,6 +66,29 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
   let committedSource = '';
   let reset = false;
   let dirty = false;
+  /** The open tail is a long list or table whose finished children are frozen (`open` is the rest). */
+  let container: OpenContainer | undefined;
+
+  /** The update of a frame in an open container. */
+  function containerUpdate(update: MarkdownUpdate, open: OpenContainer, step: ContainerStep, restart: boolean): MarkdownUpdate {
+    update.container = {
+      restart,
+      kind: open.kind,
+      head: open.head,
+      close: open.close,
+      frozen: restart ? open.frozenHtml : step.frozen,
+      live: step.live,
+    };
+    update.tail = open.head + open.frozenHtml + step.live + open.close;
+    return update;
+  }
+
+  /** Renders the open container whole again from now on (its shape is no longer the plain one). */
+  function closeContainer(): void {
+    if (!container) return;
+    open = container.frozenSource + open;
+    container = undefined;
+  }
 
   function push(text: string) {
     if (!text) return;
@@ -64,6 +107,16 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
       open += '\n';
       pendingCr = false;
     }
+    if (container && !final) {
+      const step = continueContainer(container, open, links);
+      if (step) {
+        open = step.rest;
+        return containerUpdate(update, container, step, false);
+      }
+    }
+    // The list or table ended, or took a shape that is rendered whole: from here as before.
+    // (Its view restarts from the tail below; a finished block is committed whole, once.)
+    closeContainer();
     if (!open) return update;
     // Definitions seen in the open text may still be half-written: only committed ones are kept.
     const tokens = lexBlocks(open, { ...links });
@@ -90,6 +143,13 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
       }
     }
     if (!final && open) {
+      const block = tokens[last];
+      const opened = block && tokens.slice(last + 1).every((t) => t.type === 'space') ? openContainer(block, open, links) : undefined;
+      if (opened) {
+        container = opened.container;
+        open = opened.step.rest;
+        return containerUpdate(update, container, opened.step, true);
+      }
       const shown = completeTail(open);
       update.tail = renderTokens(shown === open ? tokens.slice(last) : lexBlocks(shown, { ...links }));
     }
@@ -100,6 +160,7 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
     push,
     reset(text = '') {
       open = '';
+      container = undefined;
       committedSource = '';
       pendingCr = false;
       links = Object.create(null) as LinkDefinitions;

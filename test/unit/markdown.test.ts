@@ -168,11 +168,86 @@ describe('markdown: incremental rendering', () => {
   });
 });
 
+/** Long lists and tables, and the shapes that must leave the frozen-children path. */
+const LONG_BLOCKS = [
+  Array.from({ length: 30 }, (_, i) =>
+    i === 5 ? '- item 5 with a sublist:\n  - nested **one**\n  - nested two\n' : `- item ${i} with **bold**, \`code\` and [a link](https://example.com/${i})\n`,
+  ).join(''),
+  '- [x] a task item\n- [ ] another one\nlazy continuation of it\n',
+  '\nAfter the list.\n\n',
+  Array.from({ length: 10 }, (_, i) => `${i + 3}) ordered *item* ${i + 3}\n`).join(''),
+  '\n| Left | Center | Right |\n|:-----|:------:|------:|\n',
+  Array.from({ length: 20 }, (_, i) => `| row ${i} | **${i * 2}** | [x](https://example.com/r${i}) |\n`).join(''),
+  '\nA list that turns loose:\n\n- a\n- b\n\n- c\n- d\n\n',
+  '* star list\n* two\n- a dash starts another list\n- again\n\n',
+  '| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n> a quote ends the table\n\n',
+  'Done.\n',
+].join('');
+
+describe('markdown: long lists and tables', () => {
+  it('render the same HTML as the whole text at once, split at every index', () => {
+    const bad = mismatches(LONG_BLOCKS, streamed);
+    expect(bad.map((b) => b.chunks[0]?.length), 'split points that differ').to.deep.equal([]);
+    expect(streamed([LONG_BLOCKS])).to.equal(renderHtml(LONG_BLOCKS));
+    expect(streamed([...LONG_BLOCKS]), 'one character per frame').to.equal(renderHtml(LONG_BLOCKS));
+  });
+
+  it('show, mid-stream, what the whole text up to a finished line shows', () => {
+    // At the end of each complete line of a list or table the view (head + frozen + open child)
+    // is the whole-text rendering of the prefix.
+    const md = createIncrementalMarkdown();
+    let committed = '';
+    const problems: string[] = [];
+    let frames = 0;
+    let prefix = '';
+    for (const line of LONG_BLOCKS.split(/(?<=\n)/)) {
+      md.push(line);
+      prefix += line;
+      const update = md.take();
+      committed = update.reset ? update.committed : committed + update.committed;
+      if (!update.container) continue;
+      frames++;
+      if (committed + update.tail !== renderHtml(prefix)) problems.push(JSON.stringify(line));
+    }
+    expect(problems).to.deep.equal([]);
+    expect(frames, 'lines that ended inside a long list or table').to.be.greaterThan(40);
+  });
+
+  for (const [name, block] of [
+    ['a 400-item list', Array.from({ length: 400 }, (_, i) => `- item ${i} with **bold** and a [link](https://example.com/${i})\n`).join('')],
+    ['a 300-row table', `| n | twice |\n|--:|:--|\n${Array.from({ length: 300 }, (_, i) => `| ${i} | **${i * 2}** |\n`).join('')}`],
+  ] as const) {
+    it(`hand out each frame only the children frozen since the last and the open one: ${name}`, () => {
+      // Not a timing test: the HTML a frame produces (what is lexed, rendered and sanitized)
+      // stays the size of one item or row, however long the block already is.
+      const md = createIncrementalMarkdown();
+      let committed = '';
+      let frames = 0;
+      let largest = 0;
+      let restarts = 0;
+      for (const piece of block.match(/[^]{1,5}/g) ?? []) {
+        md.push(piece);
+        const update = md.take();
+        committed += update.committed;
+        if (!update.container) continue;
+        frames++;
+        if (update.container.restart) restarts++;
+        else largest = Math.max(largest, update.container.frozen.length + update.container.live.length);
+      }
+      const end = md.take(true);
+      expect(committed + end.committed).to.equal(renderHtml(block));
+      expect(frames, 'frames with frozen children').to.be.greaterThan(block.length / 5 - 50);
+      expect(restarts, 'the parts start once').to.equal(1);
+      expect(largest, 'HTML per frame').to.be.below(300);
+    });
+  }
+});
+
 describe('markdown: unfinished syntax does not flash', () => {
   it('never shows raw emphasis, strikethrough, link or table syntax at any point of the stream', () => {
     const problems: string[] = [];
-    const finalProse = visibleProse(renderHtml(ANSWER));
-    for (const { prefix, html } of prefixViews(ANSWER)) {
+    const finalProse = visibleProse(renderHtml(ANSWER)) + visibleProse(renderHtml(LONG_BLOCKS));
+    for (const { prefix, html } of [...prefixViews(ANSWER), ...prefixViews(LONG_BLOCKS)]) {
       const prose = visibleProse(html);
       for (const raw of ['**', '~~', '](', '![', '|--', '| cut', '[the', '[ref']) {
         if (prose.includes(raw) && !finalProse.includes(raw)) problems.push(`${JSON.stringify(prefix.slice(-24))} shows ${raw}`);
