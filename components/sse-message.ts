@@ -93,14 +93,29 @@ export class SseMessage extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    if (this.thinkBody) this.#views.think = new MarkdownView(this.thinkBody);
+    this.#mountViews();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // The author decides what renders (a reader's text as is, an answer as markdown with a
+    // think block): an element reused for another author renders its text afresh.
+    if (changed.has('author') && changed.get('author') !== undefined) this.#mountViews();
+  }
+
+  /** Puts the text into the rendered blocks: markdown views for answers, plain text for the reader. */
+  #mountViews(): void {
+    for (const view of Object.values(this.#views)) view?.dispose();
+    this.#views = {};
+    if (this.thinkBody) {
+      this.#views.think = new MarkdownView(this.thinkBody);
+      this.#views.think.replace(this.#text.think);
+    }
     if (this.author === 'user') {
-      this.answerBody!.textContent = this.#text.answer;
+      this.answerBody!.replaceChildren(this.#text.answer);
     } else {
       this.#views.answer = new MarkdownView(this.answerBody!);
       this.#views.answer.replace(this.#text.answer);
     }
-    this.#views.think?.replace(this.#text.think);
     if (this.status !== 'streaming') this.#endViews();
   }
 

@@ -245,6 +245,20 @@ describe('<sse-message>', () => {
     expect(message.shadowRoot!.querySelector('.visually-hidden')!.textContent).to.equal('Assistant:');
   });
 
+  it('renders its text afresh when reused for another author', async () => {
+    const message = await fixture<SseMessage>(html`<sse-message status="done" author="user" .answer=${'**as typed**'}></sse-message>`);
+    expect(answerOf(message).textContent).to.equal('**as typed**');
+    message.author = 'assistant';
+    message.think = 'Thinking *hard*.';
+    await message.updateComplete;
+    expect(answerOf(message).querySelector('strong')?.textContent).to.equal('as typed');
+    expect(message.shadowRoot!.querySelector('[part="think-body"] em')?.textContent).to.equal('hard');
+    message.author = 'user';
+    await message.updateComplete;
+    expect(answerOf(message).textContent).to.equal('**as typed**');
+    expect(answerOf(message).children).to.have.length(0);
+  });
+
   it('hides the think block when there is none', async () => {
     const message = await fixture<SseMessage>(html`<sse-message status="done" .answer=${'Just an answer.'}></sse-message>`);
     expect(message.shadowRoot!.querySelector('details')!.hidden).to.equal(true);
