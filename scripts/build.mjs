@@ -6,7 +6,7 @@
 //   dist/custom-elements.json  the manifest, from the elements' JSDoc
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,6 +36,20 @@ export function bundleOptions(format) {
   };
 }
 
+/**
+ * esbuild writes an IIFE's `"use strict"` above the function, where it applies to the whole
+ * file: a legacy build step that concatenates this file before sloppy-mode scripts (Sprockets,
+ * Grunt, a CMS's combiner) would make them strict too. Moved inside the function, it covers
+ * our code only. Same length and all on line 1 before any mapped code, so the source map fits.
+ * @param {URL} file
+ */
+function moveStrictIntoIife(file) {
+  const code = readFileSync(file, 'utf8');
+  const outside = '"use strict";var SseChat=(()=>{';
+  if (!code.startsWith(outside)) throw new Error(`dist/sse-chat.iife.js starts unexpectedly: ${code.slice(0, 40)}`);
+  writeFileSync(file, `var SseChat=(()=>{"use strict";${code.slice(outside.length)}`);
+}
+
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -61,6 +75,7 @@ export async function buildAll({ quiet = false } = {}) {
     build({ ...bundleOptions('esm'), sourcemap: true }),
     build({ ...bundleOptions('iife'), sourcemap: true }),
   ]);
+  moveStrictIntoIife(new URL('../dist/sse-chat.iife.js', import.meta.url));
   execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], {
     cwd: root,
     stdio: 'inherit',

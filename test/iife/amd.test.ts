@@ -21,11 +21,30 @@ describe('dist/sse-chat.iife.js on AMD and CommonJS pages', () => {
     const response = await fetch('/dist/sse-chat.iife.js');
     const text = await response.text();
     expect(response.headers.get('content-type')).to.match(/javascript/);
-    expect(text).to.match(/^(?:"use strict";)?\s*var SseChat\s*=\s*\(\(\)\s*=>\s*\{/);
+    // "use strict" inside the function, never above it (see the concatenation test below).
+    expect(text).to.match(/^var SseChat\s*=\s*\(\(\)\s*=>\s*\{"use strict";/);
     expect(text, 'no AMD detection').not.to.match(/define\.amd/);
     expect(text, 'no loader or CommonJS sniffing').not.to.match(/typeof\s*\(?\s*(?:define|require|module|exports)\b/);
     expect(text, 'no call to a global define() or require()').not.to.match(/(?:^|[^.\w$])(?:define|require)\s*\(/);
     expect(text, 'no ES module syntax').not.to.match(/(?:^|[;}])\s*(?:import|export)\s*[{*\w]|import\.meta/);
+  });
+
+  it('concatenated before sloppy-mode code, leaves that code sloppy, and still registers and streams', async () => {
+    type ConcatWindow = Window & typeof globalThis & { bundleReady: Promise<void>; legacyCounter?: number; legacyThisIsWindow?: boolean };
+    const page = await openPage<ConcatWindow>('/test/fixtures/concatenated-page.html');
+    try {
+      await page.win.bundleReady;
+      await waitUntil(() => chatIn(page) !== undefined, 'the tags registered from the bundle');
+      expect(page.win.legacyCounter, 'an undeclared global can be assigned').to.equal(42);
+      expect(page.win.legacyThisIsWindow, '`this` of a plain call is the window').to.equal(true);
+      const chat = chatIn(page)!;
+      typeAndEnter(page, chat, 'streamed from a concatenated bundle');
+      await waitUntil(() => chat.status === 'done' || chat.status === 'error', 'the answer ended', { timeout: 15000 });
+      await expectFullAnswer(chat);
+      expect(page.problems).to.deep.equal([]);
+    } finally {
+      page.close();
+    }
   });
 
   it('on a page with define.amd, require and module/exports: the loader is never called, the tags register and stream', async () => {
