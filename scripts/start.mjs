@@ -66,7 +66,13 @@ const server = createServer((req, res) => {
 });
 
 server.listen(port, () => {
-  console.log(`sse-chat demo: http://localhost:${port}/`);
+  const { port: listening } = /** @type {import('node:net').AddressInfo} */ (server.address()); // PORT=0: a free one
+  console.log(`sse-chat demo: http://localhost:${listening}/`);
+});
+server.on('error', (error) => {
+  console.error(`sse-chat demo: cannot listen on port ${port}: ${error.message}${port ? ' (set PORT to use another)' : ''}`);
+  api.close();
+  process.exit(1);
 });
 
 function shutdown() {

@@ -15,11 +15,17 @@ const work = mkdtempSync(join(tmpdir(), 'sse-chat-test-'));
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-// 1. Reference server: node --test, TAP copy to a file for the counts. Node 20 has no
-// globs and would run helper modules as test files, so the *.test.js files are listed.
-const serverTests = readdirSync(join(root, 'server', 'test'))
-  .filter((f) => f.endsWith('.test.js'))
-  .map((f) => join('server', 'test', f));
+// 1. Node tests: the reference server's, and `npm start`'s (scripts/test/). node --test,
+// TAP copy to a file for the counts. Node 20 has no globs and would run helper modules as
+// test files, so the test files are listed.
+const serverTests = [
+  ['server', 'test'],
+  ['scripts', 'test'],
+].flatMap((dir) =>
+  readdirSync(join(root, ...dir))
+    .filter((f) => /\.test\.m?js$/.test(f))
+    .map((f) => join(...dir, f)),
+);
 const tap = join(work, 'server.tap');
 const node = spawnSync(
   process.execPath,

@@ -1,0 +1,99 @@
+// @ts-check
+// `npm start` as a visitor meets it: it builds, prints its URL, serves the demo, the built
+// files and the examples (and nothing else of the repo), answers through the reference
+// server — or through an OpenAI-compatible upstream when OPENAI_BASE_URL is set — and
+// stops cleanly on Ctrl+C (SIGINT).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const start = fileURLToPath(new URL('../start.mjs', import.meta.url));
+const BOUNDED = { timeout: 90_000 };
+
+/**
+ * Runs start.mjs on a free port; resolves once it printed its URL.
+ * @param {Record<string, string>} [env]
+ */
+async function startDemo(env = {}) {
+  const child = spawn(process.execPath, [start], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = await new Promise((resolve, reject) => {
+    const check = () => {
+      const match = /sse-chat demo: (http:\/\/localhost:\d+\/)/.exec(output);
+      if (match) resolve(match[1]);
+    };
+    child.stdout.on('data', check);
+    child.on('exit', () => reject(new Error(`start.mjs exited before printing its URL:\n${output}`)));
+  });
+  return { child, url: /** @type {string} */ (url), exited, output: () => output };
+}
+
+test('npm start serves the demo, the built files and the examples, and nothing else', BOUNDED, async () => {
+  const demo = await startDemo();
+  try {
+    const get = (/** @type {string} */ path) => fetch(new URL(path, demo.url));
+    const page = await get('/');
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await page.text(), /<sse-chat[\s\S]*history-endpoint="\/api\/history"/);
+    for (const path of ['/dist/sse-chat.js', '/dist/sse-chat.iife.js', '/examples/jquery.html', '/examples/vue2.html', '/node_modules/jquery/dist/jquery.min.js', '/node_modules/vue/dist/vue.min.js']) {
+      const res = await get(path);
+      assert.equal(res.status, 200, path);
+      await res.arrayBuffer();
+    }
+    for (const path of ['/package.json', '/server/index.js', '/node_modules/lit/package.json', '/%2e%2e/package.json', '/dist/../package.json']) {
+      const res = await get(path);
+      assert.equal(res.status, 404, path);
+      await res.arrayBuffer();
+    }
+    const history = await get('/api/history?conversation_id=demo-test');
+    assert.deepEqual(await history.json(), { messages: [] });
+  } finally {
+    demo.child.kill('SIGINT');
+  }
+  const { code } = /** @type {{code: number | null}} */ (await demo.exited);
+  assert.equal(code, 0, 'Ctrl+C ends it cleanly');
+  assert.match(demo.output(), /shutting down/);
+});
+
+test('with OPENAI_BASE_URL, npm start answers from that upstream and says so (never the key)', BOUNDED, async () => {
+  /** @type {any[]} */
+  const asked = [];
+  const upstream = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    asked.push({ url: req.url, authorization: req.headers.authorization, body: JSON.parse(body) });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    const delta = (/** @type {object} */ d) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: d }] })}\n\n`;
+    res.end(delta({ reasoning_content: 'Thinking.' }) + delta({ content: 'Relayed **answer**.' }) + 'data: [DONE]\n\n');
+  });
+  await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (upstream.address());
+  const demo = await startDemo({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: 'sk-secret-test', OPENAI_MODEL: 'tiny-model' });
+  try {
+    assert.match(demo.output(), new RegExp(`relaying questions to http://127.0.0.1:${port}/v1 \\(model tiny-model, with an API key\\)`));
+    assert.doesNotMatch(demo.output(), /sk-secret-test/);
+    const res = await fetch(new URL('/api/chat', demo.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ conversation_id: 'c', message_id: 'relayed-1', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const text = await res.text();
+    const contents = [...text.matchAll(/^data: (.*)$/gm)].flatMap((m) => JSON.parse(m[1] ?? '{}').data ?? []).map((item) => `${item.type}:${item.content}`);
+    assert.deepEqual(contents, ['think:Thinking.', 'text:Relayed **answer**.']);
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].url, '/v1/chat/completions');
+    assert.equal(asked[0].authorization, 'Bearer sk-secret-test');
+    assert.equal(asked[0].body.model, 'tiny-model');
+  } finally {
+    demo.child.kill('SIGINT');
+    upstream.closeAllConnections();
+    upstream.close();
+  }
+  assert.equal(/** @type {{code: number | null}} */ (await demo.exited).code, 0);
+});
