@@ -133,12 +133,15 @@ export class MarkdownView {
     for (const node of this.#tail) node.remove();
     this.#open = undefined;
     if (update.committed) this.#commit(sanitizeToFragment(update.committed));
-    const tail = sanitizeToFragment(open ? open.head + open.frozen + open.close : update.tail);
+    // A container's parts when they start (`frozen` then holds every frozen child); any
+    // other time the whole tail (a later step's `frozen` holds only the new children).
+    const parts = open?.restart ? open : undefined;
+    const tail = sanitizeToFragment(parts ? parts.head + parts.frozen + parts.close : update.tail);
     this.#tail = [...tail.childNodes];
-    if (open) {
-      const element = containerElement(tail, open.kind);
+    if (parts) {
+      const element = containerElement(tail, parts.kind);
       if (element) {
-        const live = children(open, open.live);
+        const live = children(parts, parts.live);
         element.append(...live);
         this.#open = { element, live };
       } else {

@@ -11,6 +11,7 @@ import { DEFAULT_MODEL } from '../server/relay.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
+const host = process.env.HOST || '127.0.0.1';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -42,13 +43,19 @@ const relay = process.env.OPENAI_BASE_URL
 const api = createSseChatServer({ faults: true, corsOrigin: process.env.CORS_ORIGIN, relay });
 if (relay) {
   // Never the key; nor credentials written into the URL.
-  const where = relay.baseUrl.replace(/\/\/[^/@]*@/, '//');
+  const where = withoutCredentials(relay.baseUrl);
   console.log(`relaying questions to ${where} (model ${relay.model}${relay.apiKey ? ', with an API key' : ''})`);
 }
 
 const server = createServer((req, res) => {
   if (api.handle(req, res)) return;
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: malformed URL');
+    return;
+  }
   const file = normalize(path === '/' ? 'index.html' : path.slice(1));
   if (!PUBLIC.some((p) => file === p || file.startsWith(p))) {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -62,18 +69,34 @@ const server = createServer((req, res) => {
     return;
   }
   res.writeHead(200, { 'content-type': TYPES[extname(full)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-  createReadStream(full).pipe(res);
+  createReadStream(full)
+    .on('error', () => res.destroy())
+    .pipe(res);
 });
 
-server.listen(port, () => {
+// Loopback only unless HOST says otherwise: the demo has fault injection and debug routes
+// on, and in relay mode it spends the API key for whoever can reach it.
+server.listen(port, host, () => {
   const { port: listening } = /** @type {import('node:net').AddressInfo} */ (server.address()); // PORT=0: a free one
-  console.log(`sse-chat demo: http://localhost:${listening}/`);
+  console.log(`sse-chat demo: http://${host === '127.0.0.1' ? 'localhost' : host}:${listening}/`);
 });
 server.on('error', (error) => {
   console.error(`sse-chat demo: cannot listen on port ${port}: ${error.message}${port ? ' (set PORT to use another)' : ''}`);
   api.close();
   process.exit(1);
 });
+
+/** A URL as it may be printed: any user name and password taken out. */
+function withoutCredentials(text) {
+  try {
+    const url = new URL(text);
+    url.username = '';
+    url.password = '';
+    return url.href;
+  } catch {
+    return '(an invalid URL)';
+  }
+}
 
 function shutdown() {
   console.log('\nshutting down');

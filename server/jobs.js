@@ -300,7 +300,12 @@ export function createJobStore(options = {}) {
       emit({ payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' }, final: true });
     };
     try {
-      Promise.resolve(producer({ job, ...request, emit, signal })).catch(crashed);
+      const running = producer({ job, ...request, emit, signal });
+      // A producer that works asynchronously ends its answer before its promise settles;
+      // one that settles first would leave the answer pending forever.
+      if (running && typeof running.then === 'function') {
+        running.then(() => crashed(new Error('the producer ended without finishing the answer')), crashed);
+      }
     } catch (error) {
       crashed(error);
     }

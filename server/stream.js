@@ -25,7 +25,7 @@ const HOLD_MS = 60_000;
  * @typedef {object} StreamHandle
  * @property {() => void} cut  destroy the socket now: the client sees a network error
  * @property {() => void} stall  write nothing more, not even pings, until the client gives up
- * @property {() => boolean} open  whether the stream still writes
+ * @property {() => boolean} open  whether the client is still connected (streaming or stalled)
  */
 
 /**
@@ -72,7 +72,7 @@ export function streamJob({ res, job, offset, fault, pingMs, record, headers = {
       res.destroy();
     },
     stall,
-    open: () => state === 'open',
+    open: () => state !== 'done', // streaming or stalled: still connected
   };
 
   /** Writes what the log has beyond the cursor; ends the response after the finish event. */

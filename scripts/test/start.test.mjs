@@ -33,6 +33,23 @@ async function startDemo(env = {}) {
   return { child, url: /** @type {string} */ (url), exited, output: () => output };
 }
 
+/**
+ * The status of a GET sent with exactly this request target.
+ * @param {string} base
+ * @param {string} path
+ */
+function rawStatus(base, path) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: hostname === 'localhost' ? '127.0.0.1' : hostname, port, path }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+      .on('error', reject);
+  });
+}
+
 test('npm start serves the demo, the built files and the examples, and nothing else', BOUNDED, async () => {
   const demo = await startDemo();
   try {
@@ -46,11 +63,14 @@ test('npm start serves the demo, the built files and the examples, and nothing e
       assert.equal(res.status, 200, path);
       await res.arrayBuffer();
     }
-    for (const path of ['/package.json', '/server/index.js', '/node_modules/lit/package.json', '/%2e%2e/package.json', '/dist/../package.json']) {
-      const res = await get(path);
-      assert.equal(res.status, 404, path);
-      await res.arrayBuffer();
+    // Raw request targets: fetch() would normalise the dot segments away before sending.
+    for (const path of ['/package.json', '/server/index.js', '/node_modules/lit/package.json', '/dist/..%2fpackage.json', '/dist/%2e%2e/package.json', '/examples/../package.json']) {
+      assert.equal(await rawStatus(demo.url, path), 404, path);
     }
+    assert.equal(await rawStatus(demo.url, '/%E0%A4%A'), 400, 'a malformed URL is a 400, not a crash');
+    const after = await get('/');
+    assert.equal(after.status, 200, 'still serving');
+    await after.arrayBuffer();
     const history = await get('/api/history?conversation_id=demo-test');
     assert.deepEqual(await history.json(), { messages: [] });
   } finally {
@@ -59,6 +79,21 @@ test('npm start serves the demo, the built files and the examples, and nothing e
   const { code } = /** @type {{code: number | null}} */ (await demo.exited);
   assert.equal(code, 0, 'Ctrl+C ends it cleanly');
   assert.match(demo.output(), /shutting down/);
+});
+
+test('a busy port: it says which, and how to choose another, and exits 1', BOUNDED, async () => {
+  const first = await startDemo();
+  try {
+    const { port } = new URL(first.url);
+    const second = await startDemo({ PORT: port }).then(
+      () => assert.fail('the second server printed a URL'),
+      (error) => error,
+    );
+    assert.match(String(second.message), new RegExp(`cannot listen on port ${port}: .*EADDRINUSE.*\\(set PORT to use another\\)`));
+  } finally {
+    first.child.kill('SIGINT');
+  }
+  assert.equal(/** @type {{code: number | null}} */ (await first.exited).code, 0);
 });
 
 test('with OPENAI_BASE_URL, npm start answers from that upstream and says so (never the key)', BOUNDED, async () => {

@@ -66,7 +66,7 @@ test('cut: the open stream dies with a network error, and the resume that follow
 
 test('503: cut now, the next request is answered 503 with Retry-After: 2, the one after streams', async () => {
   const { body: cut } = await startAnswer('chaos-503');
-  await chaos('chaos-503', '503');
+  assert.deepEqual(await (await chaos('chaos-503', '503')).json(), { streams: 1 });
   const offset = lastId((await cut).text);
   const refused = await resume('chaos-503', offset);
   assert.equal(refused.status, 503);
@@ -79,7 +79,7 @@ test('503: cut now, the next request is answered 503 with Retry-After: 2, the on
 
 test('replay: cut now, the next request starts 25 events before its offset', async () => {
   const { body: cut } = await startAnswer('chaos-replay', 30);
-  await chaos('chaos-replay', 'replay');
+  assert.deepEqual(await (await chaos('chaos-replay', 'replay')).json(), { streams: 1 });
   const offset = lastId((await cut).text);
   assert.ok(offset > 25, `offset ${offset}`);
   const res = await resume('chaos-replay', offset);
@@ -99,8 +99,10 @@ test('stall: the open stream goes silent (no events, no pings) while the answer 
   const later = await server.debug('chaos-stall');
   assert.equal(later.connections[0].bytes, stalledAt);
   assert.equal(later.connections[0].open, true, 'the socket stays open, like a stalled proxy');
+  // A stalled stream can still be cut (the panel's Stall, then Cut).
+  assert.deepEqual(await (await chaos('chaos-stall', 'cut')).json(), { streams: 1 });
+  assert.ok((await body).error, 'the client sees the cut');
   controller.abort();
-  assert.ok((await body).error);
 });
 
 test('an unknown action is a 400 naming the actions; an unknown answer a 404', async () => {

@@ -195,3 +195,19 @@ test('a producer that throws or rejects ends its job with an error event', async
   assert.equal(logged.mock.callCount(), 2);
   jobs.close();
 });
+
+test('an async producer that settles without finishing its answer ends it with an error, not pending forever', async (t) => {
+  const logged = t.mock.method(console, 'error', () => {});
+  const jobs = createJobStore({
+    producer: async ({ job, emit }) => {
+      emit({ payload: { mode: 'append', message_id: job.messageId, data: [{ id: 1, type: 'text', content: 'partial' }] } });
+    },
+  });
+  const job = jobs.create({ messageId: 'unfinished' });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.ok(job.done, 'not pending forever');
+  assert.deepEqual(job.log.at(-1)?.payload, { mode: 'error', message_id: 'unfinished', finish_reason: 'internal server error' });
+  assert.equal(job.answer, 'partial', 'what it produced stays');
+  assert.match(String(logged.mock.calls[0]?.arguments.at(-1)), /ended without finishing/);
+  jobs.close();
+});

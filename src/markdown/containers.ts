@@ -119,7 +119,9 @@ function freezeItems(container: OpenContainer, list: List, rest: string, links: 
   // The open item as the reader may see it: half-written syntax completed.
   const shown = completeTail(open);
   const shownList = shown === open ? { ...list, items: list.items.slice(-1) } : soleBlock(lexBlocks(shown, { ...links }));
-  if (shownList && (shownList.type !== 'list' || (shownList as List).loose)) return undefined;
+  // Completion hid the whole item (a bare marker so far): nothing to show. Anything other
+  // than one tight list: render the block whole instead.
+  if (shown.trim() !== '' && (shownList?.type !== 'list' || (shownList as List).loose)) return undefined;
   const frozen = listItemsHtml(list, done);
   container.frozenSource += doneSource;
   container.frozenHtml += frozen;

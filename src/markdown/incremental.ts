@@ -121,6 +121,12 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
     // Definitions seen in the open text may still be half-written: only committed ones are kept.
     const tokens = lexBlocks(open, { ...links });
     let last = final ? tokens.length : lastContentIndex(tokens);
+    // While the last block's first line is unfinished it may yet turn out to continue the
+    // block right before it (`para\n#` then `hash`: one paragraph), so that one stays open
+    // too. A blank line between them closes the earlier block for good.
+    if (!final && last > 0 && !tokens[last]?.raw.includes('\n') && !endsWithBlankLine(tokens[last - 1])) {
+      last = lastContentIndex(tokens.slice(0, last));
+    }
     const done = tokens.slice(0, last);
     const consumed = done.map((token) => token.raw).join('');
     // Token sources concatenate to the text; should one ever not, keep it open rather than lose text.
@@ -173,6 +179,11 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
       return dirty;
     },
   };
+}
+
+/** A blank line ends `token` (a blank-space token, or a block whose source takes one in). */
+function endsWithBlankLine(token: Token | undefined): boolean {
+  return token?.type === 'space' || /\n[ \t]*\n$/.test(token?.raw ?? '');
 }
 
 /** Index of the last token that is not blank space (0 when there is none). */

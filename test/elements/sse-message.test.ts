@@ -88,37 +88,41 @@ describe('<sse-message>', () => {
     expect(answerOf(message).querySelectorAll('p').length).to.be.greaterThan(60);
   });
 
-  it('keeps the nodes of a long list’s finished items while the list streams on, then renders it whole', async () => {
-    const message = await streamingMessage();
-    const list = Array.from({ length: 120 }, (_, i) => `- item ${i} with **bold**\n`).join('');
-    const items = () => [...answerOf(message).querySelectorAll('li')];
-    let first: HTMLLIElement | undefined;
-    let appended = 0;
-    const observer = new MutationObserver((records) => {
-      for (const record of records) appended += [...record.addedNodes].filter((n) => n.nodeName === 'LI').length;
-    });
-    for (const [index, piece] of (list.match(/[^]{1,6}/g) ?? []).entries()) {
-      message.appendText('answer', piece);
-      if (index % 10 !== 0) continue;
-      await nextFrame();
-      if (!first && items().length > 3) {
-        first = items()[0]!;
-        observer.observe(answerOf(message), { childList: true, subtree: true });
+  for (const [name, block, child, count] of [
+    ['list', Array.from({ length: 120 }, (_, i) => `- item ${i} with **bold**\n`).join(''), 'li', 120],
+    ['table', `| n | twice |\n|--:|:-:|\n${Array.from({ length: 90 }, (_, i) => `| ${i} | **${i * 2}** |\n`).join('')}`, 'tbody > tr', 90],
+  ] as const) {
+    it(`keeps the nodes of a long ${name}’s finished children while it streams on, then renders it whole`, async () => {
+      const message = await streamingMessage();
+      const children = () => [...answerOf(message).querySelectorAll(child)];
+      let first: Element | undefined;
+      let inserted = 0;
+      const observer = new MutationObserver((records) => {
+        for (const record of records) inserted += [...record.addedNodes].filter((n) => n.nodeName === 'LI' || n.nodeName === 'TR').length;
+      });
+      for (const [index, piece] of (block.match(/[^]{1,6}/g) ?? []).entries()) {
+        message.appendText('answer', piece);
+        if (index % 10 !== 0) continue;
+        await nextFrame();
+        if (!first && children().length > 3) {
+          first = children()[0]!;
+          observer.observe(answerOf(message), { childList: true, subtree: true });
+        }
       }
-    }
-    await nextFrame();
-    await new Promise((r) => setTimeout(r));
-    observer.disconnect();
-    expect(first?.isConnected, 'the first item is the same node while the list is open').to.equal(true);
-    expect(items()[0]).to.equal(first);
-    expect(items()).to.have.length(120);
-    // Each frame adds the newly finished items and the open one, never the whole list again.
-    expect(appended, 'items inserted').to.be.below(120 * 3);
-    message.appendText('answer', '\nAfter.');
-    message.status = 'done';
-    await message.updateComplete;
-    expect(renderedHtml(answerOf(message))).to.equal(wholeRender(`${list}\nAfter.`));
-  });
+      await nextFrame();
+      await new Promise((r) => setTimeout(r));
+      observer.disconnect();
+      expect(first?.isConnected, 'the first child is the same node while the block is open').to.equal(true);
+      expect(children()[0]).to.equal(first);
+      expect(children()).to.have.length(count);
+      // Each frame adds the newly finished children and the open one, never the whole block again.
+      expect(inserted, 'children inserted').to.be.below(count * 3);
+      message.appendText('answer', '\nAfter.');
+      message.status = 'done';
+      await message.updateComplete;
+      expect(renderedHtml(answerOf(message))).to.equal(wholeRender(`${block}\nAfter.`));
+    });
+  }
 
   it('shows an open code fence as a code block while it streams, never its backticks', async () => {
     const message = await streamingMessage();

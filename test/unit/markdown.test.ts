@@ -120,6 +120,14 @@ describe('markdown: incremental rendering', () => {
     expect(md.take().committed).to.equal(renderHtml('- one\n\n  still one'));
   });
 
+  it('keeps a block open while the next one’s first line may still join it (para + `#hash`)', () => {
+    for (const text of ['para\n#hash tag\n\nnext\n', '| a |\n|---|\n| 1 |\n#hash\n', '- a\n#tag\n', 'text\n2. not a list\n', '> quote\n-not a list\n']) {
+      const bad = mismatches(text, streamed);
+      expect(bad.map((b) => b.chunks.map((c) => c.length).join('+')), JSON.stringify(text)).to.deep.equal([]);
+      expect(streamed([...text]), JSON.stringify(text)).to.equal(renderHtml(text));
+    }
+  });
+
   it('resolves a reference against a definition in an already committed block', () => {
     const text = '[d]: https://example.com/doc\n\nintro\n\nsee [the doc][d]\n';
     expect(streamed([...text])).to.equal(renderHtml(text));
@@ -225,20 +233,27 @@ describe('markdown: long lists and tables', () => {
       let frames = 0;
       let largest = 0;
       let restarts = 0;
+      let frozenSoFar = '';
+      let mismatched = 0;
       for (const piece of block.match(/[^]{1,5}/g) ?? []) {
         md.push(piece);
         const update = md.take();
         committed += update.committed;
         if (!update.container) continue;
         frames++;
-        if (update.container.restart) restarts++;
-        else largest = Math.max(largest, update.container.frozen.length + update.container.live.length);
+        const { restart, head, frozen, live, close } = update.container;
+        if (restart) restarts++;
+        else largest = Math.max(largest, frozen.length + live.length);
+        // What a view builds from the parts is the tail.
+        frozenSoFar = restart ? frozen : frozenSoFar + frozen;
+        if (head + frozenSoFar + live + close !== update.tail) mismatched++;
       }
       const end = md.take(true);
       expect(committed + end.committed).to.equal(renderHtml(block));
       expect(frames, 'frames with frozen children').to.be.greaterThan(block.length / 5 - 50);
       expect(restarts, 'the parts start once').to.equal(1);
       expect(largest, 'HTML per frame').to.be.below(300);
+      expect(mismatched, 'frames whose parts do not add up to the tail').to.equal(0);
     });
   }
 });
