@@ -300,11 +300,11 @@ export function createJobStore(options = {}) {
       emit({ payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' }, final: true });
     };
     try {
-      const running = producer({ job, ...request, emit, signal });
+      const result = producer({ job, ...request, emit, signal });
       // A producer that works asynchronously ends its answer before its promise settles;
       // one that settles first would leave the answer pending forever.
-      if (running && typeof running.then === 'function') {
-        running.then(() => crashed(new Error('the producer ended without finishing the answer')), crashed);
+      if (result && typeof result.then === 'function') {
+        result.then(() => crashed(new Error('the producer ended without finishing the answer')), crashed);
       }
     } catch (error) {
       crashed(error);

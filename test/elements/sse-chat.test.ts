@@ -1,16 +1,9 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SseDoneEvent, SseErrorEvent, SseStatusDetail } from '../../components/events.js';
 import { renderedHtml } from '../../components/markdown-view.js';
-import { renderMarkdown } from '../../src/markdown/sanitize.js';
 import { chatFixture, chatUrl, question, until } from '../helpers/chat.js';
 import { debugMessage } from '../helpers/stream.js';
-
-/** The HTML of rendering `markdown` at once: what the streamed DOM must end up as. */
-function wholeRender(markdown: string): string {
-  const div = document.createElement('div');
-  div.append(renderMarkdown(markdown));
-  return div.innerHTML;
-}
+import { wholeRender } from '../helpers/markdown.js';
 
 /** Records every value of the reflected retry attributes, as CSS would see them. */
 function recordAttributes(element: HTMLElement) {

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/define.js';
 import type { SseMessage } from '../../components/sse-message.js';
 import { renderedHtml } from '../../components/markdown-view.js';
-import { renderMarkdown } from '../../src/markdown/sanitize.js';
+import { wholeRender } from '../helpers/markdown.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
@@ -22,12 +22,6 @@ console.log("hi");
 - two
 
 Done.`;
-
-function wholeRender(markdown: string): string {
-  const div = document.createElement('div');
-  div.append(renderMarkdown(markdown));
-  return div.innerHTML;
-}
 
 /** Splits text into pseudo-random pieces of 1..maxLength characters. */
 function pieces(text: string, seed: number, maxLength = 7): string[] {

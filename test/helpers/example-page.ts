@@ -17,9 +17,9 @@
  */
 import { waitUntil } from '@open-wc/testing';
 import type { SseChat } from '../../components/sse-chat.js';
-import { renderMarkdown } from '../../src/markdown/sanitize.js';
 import { renderedHtml } from '../../components/markdown-view.js';
 import { debugMessage, type DebugMessage } from './stream.js';
+import { wholeRender } from './markdown.js';
 
 export type PageWindow = Window & typeof globalThis;
 
@@ -108,12 +108,6 @@ export function fill(page: OpenedPage, control: HTMLInputElement | HTMLTextAreaE
   control.value = value;
   control.dispatchEvent(new page.win.Event('input', { bubbles: true }));
   control.dispatchEvent(new page.win.Event('change', { bubbles: true }));
-}
-
-function wholeRender(markdown: string): string {
-  const div = document.createElement('div');
-  div.append(renderMarkdown(markdown));
-  return div.innerHTML;
 }
 
 /**
