@@ -11,6 +11,11 @@ const executablePath = requireChromium('the tests');
 // Faults on: tests script cuts, stalls and errors per request. Fast pacing for tests.
 const server = createSseChatServer({ faults: true, chunkMs: 2, pingMs: 15000, basePath: '/api' });
 
+// `TEST_FILES='test/stream/resume.test.ts' npm run test:browser` runs just those files (a glob
+// works too) in one group, for a quick loop while working on them. Not for the `iife` files,
+// which need the page the `iife` group builds.
+const only = process.env.TEST_FILES;
+
 export default {
   nodeResolve: { exportConditions: ['development'] },
   // TypeScript only (target auto: nothing to lower for a current Chromium). JavaScript and HTML
@@ -28,7 +33,7 @@ export default {
       }
     },
   ],
-  groups: [
+  groups: only ? [{ name: 'only', files: only.split(',') }] : [
     { name: 'unit', files: 'test/unit/**/*.test.ts' },
     { name: 'stream', files: 'test/stream/**/*.test.ts' },
     { name: 'elements', files: 'test/elements/**/*.test.ts' },
