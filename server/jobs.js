@@ -9,7 +9,6 @@
  * The store owns everything else: the log, stop, retention, eviction, close.
  */
 import { randomUUID } from 'node:crypto';
-import { unescapeContent } from './script.js';
 import { scriptedProducer } from './scripted.js';
 
 /**
@@ -101,11 +100,11 @@ export class Job {
     /** @type {LogEntry[]} */
     this.log = [];
     /**
-     * The think text, unescaped. Once the job is done: exactly what was streamed. Before: what
-     * the producer knows in advance (the scripted one: all of it; the relay: nothing yet).
+     * The think text. Once the job is done: exactly what was streamed. Before: what the
+     * producer knows in advance (the scripted one: all of it; the relay: nothing yet).
      */
     this.think = '';
-    /** The answer text, unescaped; like `think`. */
+    /** The answer text; like `think`. */
     this.answer = '';
     this.done = false;
     this.stopped = false;
@@ -160,76 +159,34 @@ export class Job {
 }
 
 /**
- * The raw (still escaped) think and text contents of a job's log so far, with, for each seq,
- * how long each raw text was after that event (to cut them at an earlier seq cheaply).
- * @param {Job} job
- */
-function rawTexts(job) {
-  /** @type {{think: string[], text: string[]}} */
-  const parts = { think: [], text: [] };
-  const lengths = { think: 0, text: 0 };
-  /** `ends[seq]`: the lengths of the raw think and text after the event `seq` */
-  const ends = [{ ...lengths }];
-  for (const { payload } of job.log) {
-    if (payload.mode === 'append' && Array.isArray(payload.data)) {
-      for (const item of payload.data) {
-        const type = /** @type {unknown} */ (item?.type);
-        if (type !== 'think' && type !== 'text') continue;
-        const content = String(item.content ?? '');
-        parts[type].push(content);
-        lengths[type] += content.length;
-      }
-    }
-    ends.push({ ...lengths });
-  }
-  return { think: parts.think.join(''), text: parts.text.join(''), ends };
-}
-
-/**
- * Rebuilds the texts a client has received so far from the log (used when a job stops).
+ * The think and answer texts of a job's log so far: what a client has received.
  * @param {Job} job
  */
 function streamedTexts(job) {
-  const raw = rawTexts(job);
-  return { think: unescapeContent(raw.think), answer: unescapeContent(raw.text) };
+  let think = '';
+  let answer = '';
+  for (const { payload } of job.log) {
+    if (payload.mode !== 'append' || !Array.isArray(payload.data)) continue;
+    for (const item of payload.data) {
+      const type = /** @type {unknown} */ (item?.type);
+      if (type === 'think') think += String(item.content ?? '');
+      else if (type === 'text') answer += String(item.content ?? '');
+    }
+  }
+  return { think, answer };
 }
 
 /**
- * Whether raw escaped content ends inside an escape sequence: an odd run of trailing
- * backslashes (the last one still waits for its second character).
- * @param {string} raw
- * @param {number} end  look at `raw.slice(0, end)`
- */
-function endsInEscape(raw, end) {
-  let i = end;
-  while (i > 0 && raw.charCodeAt(i - 1) === 0x5c) i--;
-  return (end - i) % 2 === 1;
-}
-
-/**
- * What a job has produced so far, as a resumable snapshot: the decoded think and answer of
- * exactly the events `1..offset`, where `offset` is the highest seq at which neither text
- * stream ends inside an escape. A client that shows these texts and resumes the stream with
- * `offset` (fresh decoder) ends with exactly the job's final texts.
- * For a finished job: its final texts (after a stop, what was streamed) and its last seq.
+ * What a job has produced so far, as a resumable snapshot: the think and answer of the events
+ * `1..offset`, `offset` being its last seq; a client that shows them and resumes the stream
+ * from `offset` ends with exactly the job's final texts. For a finished job: its final texts
+ * (after a stop, what was streamed).
  * @param {Job} job
  * @returns {{think: string, answer: string, offset: number}}
  */
 export function jobSnapshot(job) {
   if (job.done) return { think: job.think, answer: job.answer, offset: job.lastSeq };
-  const raw = rawTexts(job);
-  let offset = job.lastSeq;
-  for (;;) {
-    const end = /** @type {{think: number, text: number}} */ (raw.ends[offset]);
-    if (offset === 0 || (!endsInEscape(raw.think, end.think) && !endsInEscape(raw.text, end.text))) {
-      return {
-        think: unescapeContent(raw.think.slice(0, end.think)),
-        answer: unescapeContent(raw.text.slice(0, end.text)),
-        offset,
-      };
-    }
-    offset--;
-  }
+  return { ...streamedTexts(job), offset: job.lastSeq };
 }
 
 /** @param {unknown} timer */

@@ -11,7 +11,6 @@
  * `finish_reason` says what happened (`upstream 401: invalid api key`).
  */
 import { createParser } from 'eventsource-parser';
-import { escapeContent } from './script.js';
 
 /** The model asked for when none is configured. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -178,10 +177,8 @@ export function createRelayProducer(options) {
 
     /** @param {'think' | 'text'} type @param {unknown} content */
     const append = (type, content) => {
-      if (typeof content !== 'string') return;
-      const escaped = escapeContent(content);
-      if (escaped === '') return;
-      emit({ payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type, content: escaped }] } });
+      if (typeof content !== 'string' || content === '') return;
+      emit({ payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type, content }] } });
     };
     /** @param {string} reason */
     const fail = (reason) => {

@@ -176,26 +176,8 @@ export function scriptFor(prompt, { size } = {}) {
 }
 
 /**
- * Escapes content the way many LLM servers do so a line break cannot end an SSE field:
- * `\` → `\\`, LF → `\n`, TAB → `\t` (two characters each); CR is dropped.
- * @param {string} text
- */
-export function escapeContent(text) {
-  return text.replace(/[\\\n\t\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\t' ? '\\t' : ''));
-}
-
-/**
- * Undoes {@link escapeContent}. A lone trailing backslash stays a literal backslash, and
- * any other backslash sequence is left as it is (DESIGN §6, §9).
- * @param {string} text
- */
-export function unescapeContent(text) {
-  return text.replace(/\\([\\nt])/g, (_, c) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\'));
-}
-
-/**
- * Splits text into pieces of pseudo-random length 1..12 UTF-16 code units. A piece may end
- * inside an escape sequence (`\` | `n`) on purpose, but never inside a surrogate pair.
+ * Splits text into pieces of pseudo-random length 1..12 UTF-16 code units, never inside a
+ * surrogate pair.
  * @param {string} text
  * @param {number} seed
  * @returns {string[]} pieces whose concatenation is `text`

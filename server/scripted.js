@@ -3,7 +3,7 @@
  * The scripted producer: the default answer of the reference server, a deterministic
  * think-then-answer text (`script.js`) cut into small chunks and appended at a steady pace.
  */
-import { chunkText, escapeContent, hashString, scriptFor } from './script.js';
+import { chunkText, hashString, scriptFor } from './script.js';
 
 /** With `chunkMs === 0` the whole answer is appended in batches of this many events. */
 const BATCH_SIZE = 200;
@@ -17,18 +17,18 @@ const BATCH_SIZE = 200;
 
 /**
  * The events of one scripted answer, produced lazily so that item ids can be the sequence
- * numbers they get when appended.
+ * numbers they get when appended. Content is the text itself: its JSON carries the newlines.
  * @param {import('./jobs.js').Job} job  its `think` and `answer` are the texts to stream
  * @param {number} seed
  * @returns {Generator<import('./jobs.js').JobEvent, void, void>}
  */
 function* scriptedEvents(job, seed) {
   const message_id = job.messageId;
-  for (const content of chunkText(escapeContent(job.think), seed)) {
+  for (const content of chunkText(job.think, seed)) {
     yield { payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type: 'think', content }] } };
   }
   yield { event: 'task_progress', payload: { message_id, step: 'drafting', progress: 0.5 } };
-  for (const content of chunkText(escapeContent(job.answer), (seed ^ 0x9e3779b9) >>> 0)) {
+  for (const content of chunkText(job.answer, (seed ^ 0x9e3779b9) >>> 0)) {
     yield { payload: { mode: 'append', message_id, data: [{ id: job.lastSeq + 1, type: 'text', content }] } };
   }
   yield {

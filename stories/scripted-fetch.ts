@@ -7,8 +7,8 @@
  * - `POST endpoint` (or `GET` with the request in the query) starts the next scripted answer
  *   under the request's `message_id`; each event is `id: <seq>` + one `data:` line
  *   (`{"mode":"append","message_id":…,"data":[{"id":seq,"type":"think"|"text","content":…}]}`),
- *   one every `paceMs`, then `{"mode":"finish"}`. Content is escaped as servers do (`\n`, `\\`),
- *   so the element's escape decoder gives the script's text back exactly;
+ *   one every `paceMs`, then `{"mode":"finish"}`. Content is the script's text itself (JSON
+ *   carries its newlines), so the element shows it exactly with `decode-escapes="auto"`;
  * - a resume (`offset` query parameter, else the `last-event-id` header) continues after that
  *   sequence number; an unknown `message_id` on a resume is a 404;
  * - `GET historyEndpoint?conversation_id=` answers `{messages}` from `history`;
@@ -101,7 +101,7 @@ function scriptEvents(script: AnswerScript, messageId: string): Array<[number, s
   ];
   const events = items.map((item, index): [number, string] => {
     const seq = index + 1;
-    const data = [{ id: seq, type: item.type, content: escapeContent(item.content) }];
+    const data = [{ id: seq, type: item.type, content: item.content }];
     return [seq, JSON.stringify({ mode: 'append', message_id: messageId, data })];
   });
   events.push([items.length + 1, JSON.stringify({ mode: 'finish', message_id: messageId, meta: { status: 'available' } })]);
@@ -115,11 +115,6 @@ export function scriptText(script: AnswerScript, upTo = Infinity): { think: stri
     think: think.slice(0, upTo).join(''),
     answer: script.answer.slice(0, Math.max(0, upTo - think.length)).join(''),
   };
-}
-
-/** Escapes content the way servers do so a line break cannot end an SSE field (DESIGN §6). */
-function escapeContent(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\r\n|\r|\n/g, '\\n').replace(/\t/g, '\\t');
 }
 
 export function createScriptedServer(options: ScriptedServerOptions = {}): ScriptedServer {

@@ -51,6 +51,19 @@ test('a new answer streams think, task_progress, text and finish with consecutiv
   assert.equal(debug.lastSeq, events.length);
 });
 
+test('content is the text itself: its JSON carries the newlines and tabs, and a backslash-n in code stays', async () => {
+  const { text } = await readBody(await postChat(`${server.base}/chat?chunk_ms=0`, 'plain-1', { prompt: 'tell me' }));
+  const { events } = parseSse(text);
+  assert.ok(events.every((e) => !e.data?.includes('\n')), 'one data line per event');
+  /** @type {Array<{type: string, content: string}>} */
+  const items = events.filter((e) => !e.event).flatMap((e) => JSON.parse(/** @type {string} */ (e.data)).data ?? []);
+  assert.ok(items.some((item) => item.content.includes('\n')), 'a real newline in some content');
+  assert.ok(items.some((item) => item.content.includes('\t')), 'a real tab in some content');
+  const answer = items.filter((item) => item.type === 'text').map((item) => item.content).join('');
+  assert.equal(answer, scriptFor('tell me').answer);
+  assert.ok(answer.includes("? 'resumed\\n' :"), 'a backslash-n in the code is two characters');
+});
+
 test('resume with offset continues after it and never starts a second generation', async () => {
   const controller = new AbortController();
   const first = await postChat(`${server.base}/chat`, 'resume-1', { signal: controller.signal });

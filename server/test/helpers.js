@@ -1,5 +1,5 @@
 // @ts-check
-/** Shared helpers of the server tests: a real HTTP server, SSE parsing, text decoding, a fake clock. */
+/** Shared helpers of the server tests: a real HTTP server, SSE parsing, the texts of events, a fake clock. */
 import http from 'node:http';
 import { createSseChatServer } from '../index.js';
 
@@ -124,25 +124,7 @@ export function parseSse(text) {
 }
 
 /**
- * Undoes the server's content escaping (written independently of server/script.js).
- * @param {string} text
- */
-export function unescape(text) {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\\' && i + 1 < text.length) {
-      const next = text[++i];
-      out += next === 'n' ? '\n' : next === 't' ? '\t' : next === '\\' ? '\\' : `\\${next}`;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-/**
- * Decodes the think and answer texts of agent-protocol events.
+ * The think and answer texts of agent-protocol events.
  * @param {Array<{data: string | null}>} events
  */
 export function decodeTexts(events) {
@@ -156,7 +138,7 @@ export function decodeTexts(events) {
       if (item.type === 'text') answer += item.content;
     }
   }
-  return { think: unescape(think), answer: unescape(answer) };
+  return { think, answer };
 }
 
 /**

@@ -1,9 +1,8 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunkText, escapeContent, scriptFor, unescapeContent } from '../script.js';
+import { chunkText, scriptFor } from '../script.js';
 import { formatEvent } from '../sse.js';
-import { unescape } from './helpers.js';
 
 const PROMPTS = ['hello', 'how do retries work?', 'render markdown', 'a', 'b', 'c', 'd'];
 
@@ -46,23 +45,8 @@ test('scriptFor grows to about `size` characters, at most 500000', () => {
   assert.equal(scriptFor('x', { size: 10 }).answer, scriptFor('x').answer);
 });
 
-test('escapeContent escapes backslash, LF and TAB, drops CR; unescapeContent undoes it', () => {
-  assert.equal(escapeContent('a\\b\nc\td\r\ne'), 'a\\\\b\\nc\\td\\ne');
-  assert.equal(escapeContent('\\n'), '\\\\n');
-  for (const prompt of PROMPTS) {
-    const { think, answer } = scriptFor(prompt, { size: 3000 });
-    for (const text of [think, answer]) {
-      const escaped = escapeContent(text);
-      assert.ok(!/[\n\t\r]/.test(escaped));
-      assert.equal(unescapeContent(escaped), text);
-      assert.equal(unescape(escaped), text);
-    }
-  }
-  assert.equal(unescapeContent('ends with \\'), 'ends with \\');
-});
-
 test('chunkText: pieces of 1..12 code units, seeded, never inside a surrogate pair', () => {
-  const text = escapeContent(scriptFor('hello', { size: 20_000 }).answer);
+  const text = scriptFor('hello', { size: 20_000 }).answer;
   const chunks = chunkText(text, 1234);
   assert.equal(chunks.join(''), text);
   assert.deepEqual(chunkText(text, 1234), chunks);
@@ -74,10 +58,6 @@ test('chunkText: pieces of 1..12 code units, seeded, never inside a surrogate pa
     assert.ok(!/^[\udc00-\udfff]/.test(chunk), 'no piece starts with a low surrogate');
     assert.ok(!/[\ud800-\udbff]$/.test(chunk), 'no piece ends with a high surrogate');
   }
-  assert.ok(
-    chunks.some((c, i) => c.endsWith('\\') && /^[nt]/.test(chunks[i + 1] ?? '')),
-    'escape sequences are split somewhere',
-  );
   assert.deepEqual(chunkText('👩‍💻', 1).join(''), '👩‍💻');
   assert.deepEqual(chunkText('', 1), []);
 });

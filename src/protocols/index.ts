@@ -20,8 +20,14 @@ export function createAdapter(protocol: ProtocolName, options: { warn?: Warn } =
   }
 }
 
-/** Whether escaped newlines are decoded for a protocol under `decode-escapes` (DESIGN §2). */
+/**
+ * Whether escaped newlines are decoded for a protocol under `decode-escapes`. `auto` decodes
+ * only `text`: a `data:` line cannot carry a raw newline (short of multi-line data), so text
+ * servers escape it. `agent` and `openai` content is JSON, which carries newlines itself; there
+ * a `\n` is literal text (`printf("a\n")` in code) and decoding it would corrupt it. Servers
+ * that escape inside their JSON anyway set `on`.
+ */
 export function shouldDecodeEscapes(protocol: ProtocolName, setting: 'auto' | 'on' | 'off'): boolean {
-  if (setting === 'auto') return protocol !== 'openai';
+  if (setting === 'auto') return protocol === 'text';
   return setting === 'on';
 }

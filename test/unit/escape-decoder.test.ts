@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { createEscapeDecoder, decodeEscapes } from '../../src/escape-decoder.js';
+import { shouldDecodeEscapes } from '../../src/protocols/index.js';
 import { mismatches } from '../helpers/splits.js';
 
 const run = (chunks: string[]) => {
@@ -51,6 +52,21 @@ describe('escape decoder', () => {
       const chunks: string[] = [];
       for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
       expect(run(chunks)).to.equal(decodeEscapes(text));
+    }
+  });
+});
+
+describe('decode-escapes per protocol', () => {
+  it('auto decodes only text: JSON content (agent, openai) already carries its newlines', () => {
+    expect(shouldDecodeEscapes('text', 'auto')).to.equal(true);
+    expect(shouldDecodeEscapes('agent', 'auto')).to.equal(false);
+    expect(shouldDecodeEscapes('openai', 'auto')).to.equal(false);
+  });
+
+  it('on and off apply to every protocol', () => {
+    for (const protocol of ['agent', 'openai', 'text'] as const) {
+      expect(shouldDecodeEscapes(protocol, 'on'), protocol).to.equal(true);
+      expect(shouldDecodeEscapes(protocol, 'off'), protocol).to.equal(false);
     }
   });
 });
