@@ -4,8 +4,8 @@
  * Reading an event is split in two so the stream controller can drop replays between
  * the steps: `parse()` is stateless (it only says what the event is and which sequence
  * number it carries), `apply()` turns a parsed event into block operations and may keep
- * state (the `text` protocol's `<think>` routing). Neither ever throws: bad input is
- * skipped with one `console.warn`.
+ * state (the `<think>` routing of the `text` and `openai` protocols). Neither ever throws:
+ * bad input is skipped with one `console.warn`.
  */
 import type { BlockOp, NamedEvent, SseMessage } from '../types.js';
 
@@ -16,8 +16,10 @@ export interface ParsedEvent {
   messageId?: string;
   /** Block operations, for stateless protocols. */
   ops?: BlockOp[];
-  /** Raw text still to be routed (`text` protocol). */
+  /** Raw text still to be routed by `<think>` tags, after `ops` (`text`, `openai`). */
   text?: string;
+  /** The event says the content is over, ahead of the end marker (an openai `finish_reason`). */
+  complete?: boolean;
   /** A named event outside the chat protocol. */
   named?: NamedEvent;
 }
@@ -28,10 +30,21 @@ export interface ProtocolAdapter {
   /** The answer ended: returns what was still held back. */
   end(): BlockOp[];
   /**
-   * Whether the adapter holds nothing a fresh one would lack (a half-received tag, an open
-   * think block): a resume by a new run may start after the last event applied.
+   * Whether a fresh adapter fed the events after the last one applied would turn them into
+   * the same ops (nothing held back, no routing state): a resume by a new run may start there.
    */
   readonly settled: boolean;
+  /**
+   * The stream has said its content is over though its end marker has not come yet (openai:
+   * a `finish_reason` was applied; a usage chunk often comes before `[DONE]`), so a break now
+   * ends the answer as done instead of resuming it.
+   */
+  readonly complete: boolean;
+  /**
+   * Whether a clean close of a response without `id:` fields and without an end marker ends
+   * the answer (`text`: plain-text servers often just close), rather than being a cut.
+   */
+  readonly endsAtClose: boolean;
 }
 
 /** Receives the warnings of an adapter (defaults to `console.warn`). */

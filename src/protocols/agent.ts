@@ -112,5 +112,7 @@ export function createAgentAdapter(options: { warn?: Warn } = {}): ProtocolAdapt
     apply: (event) => event.ops ?? [],
     end: () => [],
     settled: true, // stateless: every event stands alone
+    complete: false,
+    endsAtClose: false, // `finish` ends an answer; a close without it is a cut
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The `openai` protocol (DESIGN §5.2): chat-completions chunks, `data: [DONE]` ends.
+ * `delta.reasoning_content` / `delta.reasoning` go to the think block; `delta.content` is
+ * routed by `<think>` tags, the way vLLM, Ollama and many gateways stream reasoning models.
  */
-import type { BlockOp, SseMessage } from '../types.js';
+import type { SseMessage } from '../types.js';
 import {
   defaultWarn,
   isDefaultEvent,
@@ -12,6 +14,7 @@ import {
   type ProtocolAdapter,
   type Warn,
 } from './adapter.js';
+import { appendOps, createThinkTagRouter } from './think-tags.js';
 
 function errorMessage(error: unknown): string {
   if (typeof error === 'string' && error) return error;
@@ -32,26 +35,40 @@ export function createOpenAiAdapter(options: { warn?: Warn } = {}): ProtocolAdap
     const chunk = parseObject(message.data, warn);
     if (!chunk) return undefined;
     if (chunk.error !== undefined) return { seq, ops: [{ op: 'error', reason: errorMessage(chunk.error) }] };
-    const ops: BlockOp[] = [];
+    const event: ParsedEvent = { seq, ops: [] };
     const choices = chunk.choices;
     const choice: unknown = Array.isArray(choices) ? choices[0] : undefined;
     if (typeof choice === 'object' && choice !== null) {
-      const delta = (choice as Record<string, unknown>).delta;
+      const { delta, finish_reason } = choice as Record<string, unknown>;
       if (typeof delta === 'object' && delta !== null) {
         const { content, reasoning_content, reasoning } = delta as Record<string, unknown>;
         const think = typeof reasoning_content === 'string' ? reasoning_content : reasoning;
-        if (typeof think === 'string' && think) ops.push({ op: 'append', block: 'think', text: think });
-        if (typeof content === 'string' && content) ops.push({ op: 'append', block: 'answer', text: content });
+        if (typeof think === 'string' && think) event.ops = [{ op: 'append', block: 'think', text: think }];
+        if (typeof content === 'string' && content) event.text = content;
       }
+      if (typeof finish_reason === 'string' && finish_reason) event.complete = true;
     }
     // A chunk without content (role announcement, usage, finish_reason) is valid and empty.
-    return { seq, ops };
+    return event;
   }
+
+  const router = createThinkTagRouter();
+  let complete = false;
 
   return {
     parse,
-    apply: (event) => event.ops ?? [],
-    end: () => [],
-    settled: true, // stateless: every event stands alone
+    apply(event) {
+      if (event.complete) complete = true;
+      const ops = event.ops ?? [];
+      return event.text === undefined ? ops : [...ops, ...appendOps(router.push(event.text))];
+    },
+    end: () => appendOps(router.end()),
+    get settled() {
+      return router.settled;
+    },
+    get complete() {
+      return complete;
+    },
+    endsAtClose: false, // a close without `[DONE]` and without a finish reason is a cut
   };
 }

@@ -1,13 +1,9 @@
 /**
- * The `text` protocol (DESIGN §5.3): raw text events, `<think>` tags route to the think
- * block, `event: done` ends the answer, `event: error` fails it.
+ * The `text` protocol (DESIGN §5.3): raw text events, a `<think>` block at the start of the
+ * answer routes to the think block, `event: done` ends the answer, `event: error` fails it.
  */
-import type { BlockOp } from '../types.js';
 import { namedEvent, parseSeq, type ParsedEvent, type ProtocolAdapter } from './adapter.js';
-import { createThinkTagRouter, type RoutedText } from './think-tags.js';
-
-const toOps = (routed: RoutedText[]): BlockOp[] =>
-  routed.map(({ block, text }) => ({ op: 'append', block, text }));
+import { appendOps, createThinkTagRouter } from './think-tags.js';
 
 export function createTextAdapter(): ProtocolAdapter {
   const router = createThinkTagRouter();
@@ -28,11 +24,13 @@ export function createTextAdapter(): ProtocolAdapter {
     },
     apply(event) {
       if (event.text === undefined) return event.ops ?? [];
-      return toOps(router.push(event.text));
+      return appendOps(router.push(event.text));
     },
-    end: () => toOps(router.end()),
+    end: () => appendOps(router.end()),
     get settled() {
       return router.settled;
     },
+    complete: false,
+    endsAtClose: true, // plain-text servers often just close when the answer is over
   };
 }

@@ -1,8 +1,13 @@
 /**
- * Routes a text stream to the think or answer block by `<think>` … `</think>` tags,
- * which may be split anywhere across chunks. Holds back only a possible partial tag.
+ * Routes a text stream to the think or answer block by a `<think>` … `</think>` block at
+ * the start of the answer; the tags may be split anywhere across chunks.
+ *
+ * `<think>` is a tag only before any answer text: whitespace before it is dropped, and once
+ * the answer has begun (or the think block has closed) a `<think>` is literal text, as in
+ * prose or a code sample about the tag. Holds back only a possible partial tag, and, until
+ * it is decided whether the answer opens with `<think>`, its leading whitespace.
  */
-import type { BlockName } from '../types.js';
+import type { BlockName, BlockOp } from '../types.js';
 
 export interface RoutedText {
   block: BlockName;
@@ -20,43 +25,69 @@ function partialTagLength(text: string, tag: string): number {
   return 0;
 }
 
+/** Routed text as append ops. */
+export const appendOps = (routed: RoutedText[]): BlockOp[] =>
+  routed.map(({ block, text }) => ({ op: 'append', block, text }));
+
+/** `start`: nothing routed yet; `think`: inside the think block; `answer`: no tag any more. */
+type State = 'start' | 'think' | 'answer';
+
 export function createThinkTagRouter() {
-  let inThink = false;
+  let state: State = 'start';
   let held = '';
 
   function push(chunk: string): RoutedText[] {
     const out: RoutedText[] = [];
-    const emit = (text: string) => {
-      if (text) out.push({ block: inThink ? 'think' : 'answer', text });
-    };
     let rest = held + chunk;
     held = '';
     for (;;) {
-      const tag = inThink ? CLOSE : OPEN;
-      const at = rest.indexOf(tag);
-      if (at === -1) break;
-      emit(rest.slice(0, at));
-      inThink = !inThink;
-      rest = rest.slice(at + tag.length);
+      if (state === 'start') {
+        const text = rest.trimStart();
+        if (text.startsWith(OPEN)) {
+          state = 'think';
+          rest = text.slice(OPEN.length);
+        } else if (OPEN.startsWith(text)) {
+          held = rest; // only whitespace, or whitespace and part of `<think>`: undecided
+          return out;
+        } else {
+          state = 'answer'; // the held whitespace goes out unchanged with the text
+        }
+      } else if (state === 'think') {
+        const at = rest.indexOf(CLOSE);
+        if (at === -1) {
+          const partial = partialTagLength(rest, CLOSE);
+          if (rest.length > partial) out.push({ block: 'think', text: rest.slice(0, rest.length - partial) });
+          held = rest.slice(rest.length - partial);
+          return out;
+        }
+        if (at > 0) out.push({ block: 'think', text: rest.slice(0, at) });
+        state = 'answer';
+        rest = rest.slice(at + CLOSE.length);
+      } else {
+        if (rest) out.push({ block: 'answer', text: rest });
+        return out;
+      }
     }
-    const partial = partialTagLength(rest, inThink ? CLOSE : OPEN);
-    emit(rest.slice(0, rest.length - partial));
-    held = rest.slice(rest.length - partial);
-    return out;
   }
 
   function end(): RoutedText[] {
     const text = held;
     held = '';
-    return text ? [{ block: inThink ? 'think' : 'answer', text }] : [];
+    return text ? [{ block: state === 'think' ? 'think' : 'answer', text }] : [];
   }
 
   return {
     push,
     end,
-    /** Nothing held back and outside a think block: a fresh router would route the same. */
+    /**
+     * Whether a fresh router fed the rest of the stream would route it the same: only while
+     * nothing has been routed or held. Once the answer has begun or a think block opened, a
+     * fresh router would take a `<think>` at the start of the rest for a tag (or miss the
+     * open block's `</think>`); nothing in a resume point could tell it otherwise, so a new
+     * run resumes from before the answer's first text.
+     */
     get settled() {
-      return held === '' && !inThink;
+      return state === 'start' && held === '';
     },
   };
 }

@@ -1,19 +1,27 @@
 import { expect } from '@open-wc/testing';
 import { parseSeq } from '../../src/protocols/adapter.js';
-import { createThinkTagRouter } from '../../src/protocols/think-tags.js';
+import { createAdapter } from '../../src/protocols/index.js';
 import { agentEvent, msg, runAdapter } from '../helpers/adapters.js';
 import { mismatches } from '../helpers/splits.js';
 
 const append = (id: number, type: string, content: string) => agentEvent('append', [{ id, type, content }]);
+const chunk = (delta: Record<string, unknown>, finish_reason: string | null = null) =>
+  JSON.stringify({ id: 'chatcmpl-1', choices: [{ index: 0, delta, finish_reason }] });
+
+/** The [think, answer] of raw text chunks streamed as `text` events or as openai `delta.content`. */
+const routed = (protocol: 'text' | 'openai', chunks: string[]): [string, string] => {
+  const out = runAdapter(protocol, chunks.map((c) => msg(protocol === 'text' ? c : chunk({ content: c }))));
+  return [out.think, out.answer];
+};
 
 describe('protocol adapters', () => {
   describe('agent', () => {
-    it('routes think and text items to their blocks and decodes escapes', () => {
+    it('routes think and text items to their blocks and decodes escapes (decode-escapes on)', () => {
       const out = runAdapter('agent', [
         msg(append(1, 'think', 'plan:\\n1. read')),
         msg(append(2, 'text', '# Title\\n\\n```js\\nconst a = "x\\\\y";\\n```')),
         msg(agentEvent('finish', undefined, { meta: { status: 'available' } })),
-      ]);
+      ], 'on');
       expect(out.think).to.equal('plan:\n1. read');
       expect(out.answer).to.equal('# Title\n\n```js\nconst a = "x\\y";\n```');
       expect(out.ends).to.deep.equal([{ op: 'finish', meta: { status: 'available' } }]);
@@ -38,7 +46,7 @@ describe('protocol adapters', () => {
           { id: 3, type: 'text', content: 'new\\n' },
           { id: 4, type: 'text', content: 'answer' },
         ])),
-      ]);
+      ], 'on');
       expect(out.answer).to.equal('new\nanswer');
       expect(out.think).to.equal('old thought');
     });
@@ -50,7 +58,7 @@ describe('protocol adapters', () => {
         msg(append(3, 'text', '!')),
         msg(agentEvent('update', [{ id: 2, type: 'text', content: 'world' }])),
         msg(agentEvent('update', [{ id: 9, type: 'text', content: '\\n(edited)' }])),
-      ]);
+      ], 'on');
       expect(out.answer).to.equal('Hello world!\n(edited)');
     });
 
@@ -87,7 +95,7 @@ describe('protocol adapters', () => {
     it('content split across events at every index gives the same text', () => {
       const content = 'Think\\n\\tdeep 你好 👩‍💻 \\\\ \\r\\n end\\';
       const run = (chunks: string[]) => {
-        const out = runAdapter('agent', chunks.map((c, i) => msg(append(i + 1, 'text', c))));
+        const out = runAdapter('agent', chunks.map((c, i) => msg(append(i + 1, 'text', c))), 'on');
         return out.answer;
       };
       expect(mismatches(content, run)).to.deep.equal([]);
@@ -96,7 +104,6 @@ describe('protocol adapters', () => {
   });
 
   describe('openai', () => {
-    const chunk = (delta: Record<string, unknown>) => JSON.stringify({ id: 'chatcmpl-1', choices: [{ index: 0, delta }] });
 
     it('routes content and reasoning_content / reasoning; [DONE] finishes', () => {
       const out = runAdapter('openai', [
@@ -105,7 +112,7 @@ describe('protocol adapters', () => {
         msg(chunk({ reasoning: 'more' })),
         msg(chunk({ content: 'Hello\n' })),
         msg(chunk({ content: 'a\\nb' })),
-        msg(JSON.stringify({ id: 'chatcmpl-1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })),
+        msg(chunk({}, 'stop')),
         msg('[DONE]'),
       ]);
       expect(out.think).to.equal('think more');
@@ -126,6 +133,91 @@ describe('protocol adapters', () => {
     it('id: lines drive the seq', () => {
       expect(runAdapter('openai', [msg(chunk({ content: 'x' }), { id: '12' }), msg('[DONE]', { id: '13' })]).seqs).to.deep.equal([12, 13]);
     });
+
+    for (const lead of ['', '\n', '\n\n \t']) {
+      it(`routes <think> … </think> at the start of content to the think block (lead ${JSON.stringify(lead)}), split at every index`, () => {
+        const stream = `${lead}<think>Greet them.\nBriefly.</think>\n\nHello!`;
+        const run = (chunks: string[]) => routed('openai', chunks);
+        expect(mismatches(stream, run)).to.deep.equal([]);
+        expect(run([stream])).to.deep.equal(['Greet them.\nBriefly.', '\n\nHello!']);
+      });
+    }
+
+    it('a <think> after reasoning_content still opens the think block (the answer has not begun)', () => {
+      const out = runAdapter('openai', [
+        msg(chunk({ reasoning_content: 'plan. ' })),
+        msg(chunk({ content: '\n<think>more. ' })),
+        msg(chunk({ reasoning_content: 'aside. ', content: 'done</think>Answer' })),
+      ]);
+      // Within one chunk, reasoning comes before content.
+      expect(out.think).to.equal('plan. more. aside. done');
+      expect(out.answer).to.equal('Answer');
+      expect(out.settled).to.deep.equal([true, false, false]);
+    });
+
+    it('an unclosed think block stays think text; a partial tag held at the end is flushed', () => {
+      expect(routed('openai', ['<think>still thin', 'king</thi'])).to.deep.equal(['still thinking</thi', '']);
+      expect(routed('openai', ['\n<thi'])).to.deep.equal(['', '\n<thi']);
+    });
+
+    it('is complete once a finish_reason chunk is applied, before [DONE]', () => {
+      const out = runAdapter('openai', [
+        msg(chunk({ role: 'assistant' })),
+        msg(chunk({ content: 'Hi' })),
+        msg(chunk({}, 'length')),
+        msg(JSON.stringify({ id: 'chatcmpl-1', choices: [], usage: { total_tokens: 9 } })),
+        msg('[DONE]'),
+      ]);
+      expect(out.complete).to.deep.equal([false, false, true, true, true]);
+      expect(out.answer).to.equal('Hi');
+      expect(runAdapter('openai', [msg(chunk({ content: 'a' })), msg('[DONE]')]).complete).to.deep.equal([false, false]);
+    });
+
+    it('is complete only when the finish_reason chunk is applied, not when parsed', () => {
+      const adapter = createAdapter('openai');
+      const event = adapter.parse(msg(chunk({ content: 'end' }, 'stop')))!;
+      expect(adapter.complete).to.equal(false);
+      expect(adapter.apply(event)).to.deep.equal([{ op: 'append', block: 'answer', text: 'end' }]);
+      expect(adapter.complete).to.equal(true);
+    });
+  });
+
+  describe('<think> only at the start of the answer (text and openai)', () => {
+    for (const protocol of ['text', 'openai'] as const) {
+      const run = (chunks: string[]) => routed(protocol, chunks);
+
+      it(`${protocol}: a <think> in prose after the answer began stays answer text`, () => {
+        const stream = 'Wrap it in <think>…</think>: <think>x</think> end';
+        expect(mismatches(stream, run)).to.deep.equal([]);
+        expect(run([stream])).to.deep.equal(['', stream]);
+      });
+
+      it(`${protocol}: a <think> after the think block closed stays answer text`, () => {
+        const stream = '<think>a</think><think>b</think> and <think>c';
+        expect(mismatches(stream, run)).to.deep.equal([]);
+        expect(run([stream])).to.deep.equal(['a', '<think>b</think> and <think>c']);
+      });
+
+      it(`${protocol}: leading whitespace before plain text (or a near-tag) is kept unchanged`, () => {
+        for (const stream of ['\n\n  Hello', ' \n<thinking> is not a tag', '\n\n', '\n<thi']) {
+          expect(mismatches(stream, run)).to.deep.equal([]);
+          expect(run([stream])).to.deep.equal(['', stream]);
+        }
+      });
+    }
+  });
+
+  describe('complete and endsAtClose', () => {
+    it('only openai can be complete before its end marker', () => {
+      expect(runAdapter('text', [msg('a'), msg('b')]).complete).to.deep.equal([false, false]);
+      expect(runAdapter('agent', [msg(append(1, 'text', 'a'))]).complete).to.deep.equal([false]);
+    });
+
+    it('only text ends its answer at a clean close', () => {
+      expect(createAdapter('text').endsAtClose).to.equal(true);
+      expect(createAdapter('openai').endsAtClose).to.equal(false);
+      expect(createAdapter('agent').endsAtClose).to.equal(false);
+    });
   });
 
   describe('text', () => {
@@ -141,22 +233,20 @@ describe('protocol adapters', () => {
     });
 
     it('tags split across events at every index route the same', () => {
-      const stream = 'Intro <think>step 1\\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi';
-      const run = (chunks: string[]) => {
-        const out = runAdapter('text', chunks.map((c) => msg(c)));
-        return [out.think, out.answer];
-      };
+      const stream = ' \\n <think>step 1\\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi';
+      const run = (chunks: string[]) => routed('text', chunks);
       expect(mismatches(stream, run)).to.deep.equal([]);
-      expect(run([stream])).to.deep.equal(['step 1\nstep <2>again', 'Intro Answer: a < b, </thin> is not a tag end <thi']);
+      // The escaped `\n` is text to the router, so the answer has begun and the tag is literal.
+      expect(run([stream])).to.deep.equal(['', ' \n <think>step 1\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi']);
+      const opening = '\n <think>step 1\\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi';
+      expect(mismatches(opening, run)).to.deep.equal([]);
+      expect(run([opening])).to.deep.equal(['step 1\nstep <2>', 'Answer: a < b, </thin> is not a tag<think>again</think> end <thi']);
     });
 
-    it('the router holds back only a possible partial tag', () => {
-      const router = createThinkTagRouter();
-      expect(router.push('a <th')).to.deep.equal([{ block: 'answer', text: 'a ' }]);
-      expect(router.push('ink>b')).to.deep.equal([{ block: 'think', text: 'b' }]);
-      expect(router.push('</')).to.deep.equal([]);
-      expect(router.push('x')).to.deep.equal([{ block: 'think', text: '</x' }]);
-      expect(router.end()).to.deep.equal([]);
+    it('is settled only while a fresh adapter would route the rest the same', () => {
+      expect(runAdapter('text', [msg(''), msg('\n'), msg('Hi')]).settled).to.deep.equal([true, false, false]);
+      expect(runAdapter('text', [msg('<think>a'), msg('</think>'), msg('b')]).settled).to.deep.equal([false, false, false]);
+      expect(runAdapter('text', [msg('x', { event: 'progress' }), msg('Hi'), msg('', { event: 'done' })]).settled).to.deep.equal([true, false, false]);
     });
   });
 
