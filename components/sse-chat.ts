@@ -101,7 +101,7 @@ export class SseChat extends LitElement {
   @property({ type: Number, attribute: 'heartbeat-timeout' }) heartbeatTimeout = 45000;
   /** ms to wait for response headers before the attempt counts as failed; `0` disables. */
   @property({ type: Number, attribute: 'connect-timeout' }) connectTimeout = 15000;
-  /** Escaped-newline decoding: `auto` (on for `agent` and `text`, off for `openai`), `on` or `off`. */
+  /** Escaped-newline decoding (`\n`, `\r\n`, `\t`, `\\`): `auto` (on for `text`; off for `agent` and `openai`, whose JSON already carries newlines), `on` (for servers that escape inside JSON) or `off`. */
   @property({ attribute: 'decode-escapes' }) decodeEscapes: 'auto' | 'on' | 'off' = 'auto';
   /** Sent with every request (a random id when not set); changing it switches conversation (the other one goes on on the server). */
   @property({ attribute: 'conversation-id' }) conversationId: string = randomId();
@@ -589,15 +589,17 @@ export class SseChat extends LitElement {
   #statusText(strings: SseChatStrings): string {
     if (this.history.state === 'loading') return strings.loadingHistory;
     if (this.history.state === 'error') return strings.historyError(this.history.reason);
-    const { status, attempt = 1, max = this.maxRetries, delayMs = 0, error, transport } = this.detail;
+    const { status, attempt = 1, max = this.maxRetries, delayMs = 0, error, transport, restart, offline } = this.detail;
     switch (status) {
       case 'idle':
         return '';
       case 'connecting':
         return strings.connecting;
       case 'streaming':
+        if (restart) return strings.restarted;
         return transport === 'poll' ? strings.polling : strings.streaming;
       case 'reconnecting': {
+        if (offline) return strings.offline;
         const reason = error ? strings.describeError(error) : strings.describeError(new SseChatError('network', ''));
         return strings.reconnecting(attempt, max, Math.ceil(delayMs / 1000), reason);
       }

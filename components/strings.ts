@@ -25,6 +25,10 @@ export interface SseChatStrings {
   connecting: string;
   streaming: string;
   polling: string;
+  /** Streaming again after the answer had to be asked again (its stream could not be resumed). */
+  restarted: string;
+  /** Waiting for the browser to be back online. */
+  offline: string;
   reconnecting: (attempt: number, max: number, seconds: number, reason: string) => string;
   done: string;
   stopped: string;
@@ -51,6 +55,8 @@ export const DEFAULT_STRINGS: SseChatStrings = {
   connecting: 'Connecting…',
   streaming: 'Answering…',
   polling: 'Answering (over polling: the network blocks live streams)…',
+  restarted: 'Connection lost — the answer restarted…',
+  offline: 'Offline — waiting for the network…',
   reconnecting: (attempt, max, seconds, reason) => `${reason}. Reconnecting (${attempt}/${max}) in ${seconds} s…`,
   done: 'Answer complete.',
   stopped: 'Stopped.',
@@ -94,6 +100,8 @@ export function describeError(error: SseChatError): string {
     }
     case 'protocol':
       return `The server reported an error: ${detail}`;
+    case 'resume':
+      return capitalize(detail);
     case 'config':
       return capitalize(detail);
     case 'aborted':

@@ -12,6 +12,12 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const define = { __SSE_CHAT_VERSION__: JSON.stringify(version) };
+/**
+ * ES2022 keeps `#private` members as they are: lowered to ES2021 they become WeakMaps and
+ * helper calls (1.2 KB gzipped). It asks nothing more of a browser than the code already
+ * does (`Array.prototype.at`, `crypto.randomUUID`: Chrome 92, Firefox 95, Safari 15.4).
+ */
+const TARGET = 'es2022';
 /** The entry of the self-contained files: everything, tags registered. */
 const bundleEntry = 'components/bundle.ts';
 
@@ -29,7 +35,7 @@ export function bundleOptions(format) {
     format,
     ...(format === 'iife' ? { globalName: 'SseChat' } : {}),
     minify: true,
-    target: 'es2021',
+    target: TARGET,
     legalComments: 'eof',
     define,
     logLevel: 'warning',
@@ -67,7 +73,7 @@ export async function buildAll({ quiet = false } = {}) {
       outdir: 'dist',
       outbase: '.',
       format: 'esm',
-      target: 'es2021',
+      target: TARGET,
       sourcemap: true,
       define,
       logLevel: 'warning',

@@ -9,9 +9,12 @@
  *   GET      {base}/history   the messages of a conversation, with resumable pending answers
  *   GET      {base}/_debug/message   a job's state (only with `faults: true`)
  *   POST     {base}/_debug/chaos     break a running answer's stream now (only with `faults: true`)
+ *   POST     {base}/_debug/fixture   register a recorded stream to replay byte for byte (only with `faults: true`)
+ *   GET|POST {base}/fixture          replay it; GET {base}/_debug/fixture: what it was asked (fixtures.js)
  */
 import { randomUUID } from 'node:crypto';
 import { faultAt, faultResponse, parseFaultPlan } from './faults.js';
+import { createFixtureRoutes } from './fixtures.js';
 import { HttpError, header, intParam, queryObject, readJson, sendJson, sendText } from './http.js';
 import { createJobStore, jobSnapshot } from './jobs.js';
 import { createRelayProducer } from './relay.js';
@@ -94,6 +97,7 @@ export function createSseChatServer(options = {}) {
   if (faults) {
     routes['GET /_debug/message'] = debug;
     routes['POST /_debug/chaos'] = chaos;
+    Object.assign(routes, createFixtureRoutes({ track }));
   }
   const paths = new Set(Object.keys(routes).map((key) => key.slice(key.indexOf(' ') + 1)));
 

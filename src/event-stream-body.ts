@@ -1,26 +1,26 @@
 /**
- * A pass-through for a response body that reports every chunk (the heartbeat watches
- * bytes, comments included: fetch-event-source never shows those, pitfall 8) and drops a
- * leading UTF-8 byte-order mark, which its parser would otherwise glue to the first field.
+ * Reads a response body as an event stream. Every chunk is counted (the heartbeat watches
+ * bytes, comments included), then decoded and parsed here (`event-stream.ts`), and the
+ * events go to `callbacks`.
+ *
+ * The stream returned carries no bytes and ends when the body ends: fetch-event-source reads
+ * it only to learn when the body ended or failed. Its own parser never sees the stream: it
+ * loses leading empty `data:` lines, drops fields without a colon, strips a BOM from every
+ * line and hands over blocks without data as events.
  */
-const BOM = [0xef, 0xbb, 0xbf];
+import { createEventStreamDecoder, type EventStreamCallbacks } from './event-stream.js';
 
-export function watchBody(
+export interface BodyCallbacks extends EventStreamCallbacks {
+  /** Called with the size of every chunk, before its events. */
+  onBytes(byteLength: number): void;
+}
+
+export function readEventStream(
   body: ReadableStream<Uint8Array>,
-  onChunk: (byteLength: number) => void,
+  callbacks: BodyCallbacks,
   signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
-  let head: Uint8Array | undefined = new Uint8Array(0); // first bytes, until the BOM question is settled
-
-  function settleHead(controller: TransformStreamDefaultController<Uint8Array>, final: boolean) {
-    if (!head) return;
-    const isBomPrefix = BOM.slice(0, Math.min(head.length, 3)).every((b, i) => head![i] === b);
-    if (head.length < 3 && isBomPrefix && !final) return; // wait for more bytes
-    const rest = isBomPrefix && head.length >= 3 ? head.subarray(3) : head;
-    head = undefined;
-    if (rest.length) controller.enqueue(rest);
-  }
-
+  const events = createEventStreamDecoder(callbacks);
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       start(controller) {
@@ -30,20 +30,12 @@ export function watchBody(
         if (signal?.aborted) fail();
         else signal?.addEventListener('abort', fail, { once: true });
       },
-      transform(chunk, controller) {
-        onChunk(chunk.byteLength);
-        if (!head) {
-          controller.enqueue(chunk);
-          return;
-        }
-        const joined = new Uint8Array(head.length + chunk.length);
-        joined.set(head);
-        joined.set(chunk, head.length);
-        head = joined;
-        settleHead(controller, false);
+      transform(chunk) {
+        callbacks.onBytes(chunk.byteLength);
+        events.feed(chunk);
       },
-      flush(controller) {
-        settleHead(controller, true);
+      flush() {
+        events.end();
       },
     }),
   );

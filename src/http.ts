@@ -57,23 +57,34 @@ export function errorDetail(body: string): string {
   return text.replace(/\s+/g, ' ').slice(0, 200);
 }
 
+/** Whether a response says it carries an event stream. */
+export function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith(EVENT_STREAM);
+}
+
 /**
  * The error for a response that cannot carry the stream, or `undefined` when it can.
  * `now` is the clock used for an HTTP-date `Retry-After`.
  */
 export async function responseError(response: Response, now: number): Promise<SseChatError | undefined> {
   const { status } = response;
+  const label = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
   if (!response.ok) {
     const detail = errorDetail(await readBounded(response));
-    const label = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
     return new SseChatError('http', detail ? `${label}: ${detail}` : label, {
       status,
       retryable: isRetryableStatus(status),
       retryAfterMs: isRetryableStatus(status) ? parseRetryAfter(response.headers.get('retry-after'), now) : undefined,
     });
   }
-  const type = response.headers.get('content-type') ?? '';
-  if (!type.toLowerCase().startsWith(EVENT_STREAM)) {
+  if (status !== 200) {
+    // Only 200 carries an event stream (a 204 is handled before this). Reading a 202 or a 299
+    // as the answer made one server's repeated event look like a stream that never ends.
+    response.body?.cancel().catch(() => {});
+    return new SseChatError('http', `${label}: the server must answer 200 with an event stream`, { status });
+  }
+  if (!isEventStream(response)) {
+    const type = response.headers.get('content-type') ?? '';
     response.body?.cancel().catch(() => {});
     return new SseChatError(
       'content-type',

@@ -16,16 +16,16 @@
  * - `openWhenHidden: true`: hiding the tab never re-POSTs (5); server `retry:` is a floor (13);
  * - callbacks of a superseded run or attempt are ignored (the `@lit/task` call-id habit).
  */
-import { fetchEventSource, type EventSourceMessage } from '@microsoft/fetch-event-source';
+import { fetchEventSource } from '@microsoft/fetch-event-source';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { computeDelay } from './backoff.js';
-import { responseError } from './http.js';
+import { isEventStream, responseError } from './http.js';
 import { createMessageModel, type BlockChange, type MessageModel } from './message-model.js';
+import { readEventStream } from './event-stream-body.js';
 import { createAdapter, shouldDecodeEscapes, type ParsedEvent, type ProtocolAdapter } from './protocols/index.js';
-import { parseSeq } from './protocols/adapter.js';
+import { isDefaultEvent, parseSeq } from './protocols/adapter.js';
 import { randomId } from './random-id.js';
-import { SseChatError, type NamedEvent, type ProtocolName, type StreamStatus } from './types.js';
-import { watchBody } from './watched-body.js';
+import { SseChatError, type NamedEvent, type ProtocolName, type SseMessage, type StreamStatus } from './types.js';
 
 /** Settings read at the start of every attempt (the element keeps them in sync with its attributes). */
 export interface StreamConfig {
@@ -76,6 +76,14 @@ export interface StatusDetail {
   /** Why the previous attempt failed (reconnecting), or why the answer ended (error). */
   error?: SseChatError;
   transport: Transport;
+  /**
+   * The stream carried no id to resume from, so the answer is asked again and the new
+   * response replaces what was shown: on `reconnecting` before that attempt, and on
+   * `streaming` when its first event replaced the text.
+   */
+  restart?: true;
+  /** The browser is offline: waiting for the network, spending no retry. */
+  offline?: true;
 }
 
 export interface StreamStats {
@@ -88,6 +96,8 @@ export interface StreamStats {
   /** Body bytes received, comments included. */
   bytes: number;
   duplicatesDropped: number;
+  /** Times the answer was asked again and replaced, because its stream could not be resumed. */
+  restarts: number;
   /** `Date.now()` of the last applied event. */
   lastEventAt: number | undefined;
   /** `Date.now()` when the current connection opened. */
@@ -160,6 +170,19 @@ class Attempt {
   reason: AbortReason | undefined;
   bytes = 0;
   lastByteAt = 0;
+  /** Events applied, and replays dropped, by this attempt. */
+  applied = 0;
+  dropped = 0;
+
+  constructor(
+    /** It continues the answer from the resume point (`offset`, `last-event-id`). */
+    readonly resuming: boolean,
+    /** It asks the answer again: its first event replaces the text shown. */
+    readonly restart = false,
+  ) {}
+
+  /** Whether this restart's first event replaced the text yet. */
+  replaced = false;
 
   abort(reason: AbortReason) {
     if (this.controller.signal.aborted) return;
@@ -174,14 +197,15 @@ const EMPTY_STATS: Readonly<StreamStats> = Object.freeze({
   events: 0,
   bytes: 0,
   duplicatesDropped: 0,
+  restarts: 0,
   lastEventAt: undefined,
   connectedAt: undefined,
 });
 
 /** One answer: everything that lives from `start()`/`resume()` to its end. */
 class Run {
-  readonly model: MessageModel;
-  readonly adapter: ProtocolAdapter;
+  model: MessageModel;
+  adapter: ProtocolAdapter;
   readonly stats: StreamStats = { ...EMPTY_STATS };
   readonly timers = new Set<ReturnType<typeof setTimeout>>();
   readonly done: Promise<StreamResult>;
@@ -191,6 +215,12 @@ class Run {
   lastSeq: number;
   /** Whether the next request continues an answer the server already has. */
   resuming: boolean;
+  /** Whether this run received a sequence number: its stream can be resumed from `lastSeq`. */
+  seqSeen = false;
+  /** Whether any event of this run was applied (a restart then has text to replace). */
+  touched = false;
+  /** The next attempt asks the answer again and replaces the text shown. */
+  restart = false;
   /** Reconnect attempts since data last flowed. */
   retry = 0;
   silentFailures = 0;
@@ -206,19 +236,35 @@ class Run {
 
   constructor(
     readonly request: StreamRequest,
-    config: StreamConfig,
+    readonly config: Readonly<Pick<StreamConfig, 'protocol' | 'decodeEscapes'>>,
   ) {
     this.messageId = request.messageId ?? randomId();
     this.lastSeq = request.offset ?? 0;
     this.resuming = request.offset !== undefined;
     this.adapter = createAdapter(config.protocol);
-    this.model = createMessageModel({
-      decodeEscapes: shouldDecodeEscapes(config.protocol, config.decodeEscapes),
-      think: request.think,
-      answer: request.answer,
-    });
+    this.model = this.#newModel(request.think, request.answer);
     this.done = new Promise((resolve) => (this.resolve = resolve));
     this.resumeFrom = { seq: this.lastSeq, think: this.model.think, answer: this.model.answer };
+  }
+
+  /**
+   * Whether a reconnect can continue where the stream broke. Only an id says where that
+   * is: a stream that carried none (most OpenAI-compatible servers) is asked again.
+   */
+  get resumable(): boolean {
+    return this.seqSeen || this.lastSeq > 0;
+  }
+
+  #newModel(think?: string, answer?: string): MessageModel {
+    const { protocol, decodeEscapes } = this.config;
+    return createMessageModel({ decodeEscapes: shouldDecodeEscapes(protocol, decodeEscapes), think, answer });
+  }
+
+  /** Forgets the text received so far: the answer starts again. */
+  reset(): void {
+    this.adapter = createAdapter(this.config.protocol);
+    this.model = this.#newModel();
+    this.resumeFrom = { seq: this.lastSeq, think: '', answer: '' };
   }
 
   /** After an event: when nothing is held back, a new run could resume from here. */
@@ -344,7 +390,8 @@ export class StreamController implements ReactiveController {
 
   #begin(request: StreamRequest): Promise<StreamResult> {
     this.detach();
-    const run = new Run(request, this.config);
+    const { protocol, decodeEscapes } = this.config;
+    const run = new Run(request, { protocol, decodeEscapes });
     this.#run = run;
     if (!this.config.endpoint) {
       this.#end(run, 'error', new SseChatError('config', 'no endpoint is set: give <sse-chat> an endpoint attribute'));
@@ -386,6 +433,11 @@ export class StreamController implements ReactiveController {
         this.#end(run, 'error', failure);
         return;
       }
+      if (await this.#waitWhileOffline(run, failure)) {
+        if (run.ended) return;
+        this.#prepareReconnect(run);
+        continue; // the break was the network's absence, not a failure worth a retry
+      }
       run.retry++;
       const { maxRetries } = this.config;
       if (run.retry > maxRetries) {
@@ -407,17 +459,51 @@ export class StreamController implements ReactiveController {
         },
         this.#random,
       );
-      run.resuming = true;
-      run.stats.reconnects++;
-      this.#setStatus(run, 'reconnecting', { attempt: run.retry, max: maxRetries, delayMs, error: failure });
+      const restart = this.#prepareReconnect(run);
+      this.#setStatus(run, 'reconnecting', {
+        attempt: run.retry,
+        max: maxRetries,
+        delayMs,
+        error: failure,
+        restart: restart || undefined,
+      });
       await this.#sleep(run, delayMs);
+      if (run.ended) return;
+      await this.#waitWhileOffline(run, failure);
       if (run.ended) return;
     }
   }
 
+  /** Resume from the last seq when the stream gave one, else ask again; returns whether that replaces text. */
+  #prepareReconnect(run: Run): boolean {
+    run.stats.reconnects++;
+    run.resuming = run.transport === 'poll' || run.resumable;
+    run.restart = !run.resuming && run.touched;
+    return run.restart;
+  }
+
+  /**
+   * While the browser says it is offline, a broken stream waits for the `online` event
+   * instead of spending its retries on requests that cannot succeed. Returns whether it waited.
+   */
+  async #waitWhileOffline(run: Run, failure: SseChatError): Promise<boolean> {
+    if (globalThis.navigator?.onLine !== false || typeof globalThis.addEventListener !== 'function') return false;
+    this.#setStatus(run, 'reconnecting', { error: failure, offline: true });
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        globalThis.removeEventListener('online', wake);
+        run.wake = undefined;
+        resolve();
+      };
+      run.wake = wake;
+      globalThis.addEventListener('online', wake);
+    });
+    return true;
+  }
+
   /** One SSE attempt; resolves when the answer finished, rejects with why it did not. */
   async #connect(run: Run): Promise<void> {
-    const attempt = new Attempt();
+    const attempt = new Attempt(run.resuming, run.restart);
     run.current = attempt;
     const { method, body } = this.#requestFor(run);
     const headers = normalizeHeaders(this.config.headers);
@@ -432,23 +518,31 @@ export class StreamController implements ReactiveController {
         headers,
         body: method === 'POST' ? JSON.stringify(body) : undefined,
         openWhenHidden: true,
+        // The body is parsed by the custom fetch (see readEventStream): the library's own
+        // parser sees no bytes, so it never calls onmessage.
         fetch: (input, init) => this.#watchedFetch(run, attempt, input, init),
         onopen: (response) => this.#onOpen(run, attempt, response),
-        onmessage: (message) => this.#onMessage(run, attempt, message),
         onclose: () => {
-          if (!run.finished) {
-            throw new SseChatError('network', 'the stream closed before the answer finished', { retryable: true });
-          }
+          if (run.finished) return;
+          // A stream that never said where it was cannot be resumed; for a protocol without
+          // a reliable end marker (plain text), its clean end is the end of the answer.
+          if (!run.resumable && run.adapter.endsAtClose) return void (run.finished = true);
+          throw new SseChatError('network', 'the stream closed before the answer finished', { retryable: true });
         },
         onerror: (error: unknown) => {
-          throw error; // never let the library retry (pitfall 1)
+          throw error; // fetch-event-source retries on its own after 1 s unless onerror throws
         },
       });
     } catch (error) {
       if (run.finished) return;
+      if (attempt.reason === 'protocol-error') throw run.protocolError;
+      // The stream said its content was over (OpenAI's finish_reason) before its end marker.
+      if (run.adapter.complete) return void (run.finished = true);
+      if (attempt.resuming && attempt.dropped > 0 && attempt.applied === 0) {
+        // Asked to continue, the server sent only what the client had: it started over.
+        throw new SseChatError('resume', 'the server restarted the answer instead of resuming', { retryable: true });
+      }
       switch (attempt.reason) {
-        case 'protocol-error':
-          throw run.protocolError;
         case 'heartbeat':
           throw new SseChatError('timeout', `no data for ${this.config.heartbeatTimeout} ms`, { retryable: true });
         case 'connect-timeout':
@@ -480,7 +574,8 @@ export class StreamController implements ReactiveController {
     } finally {
       this.#clearTimer(run, connectTimer);
     }
-    if (!response.body || NULL_BODY_STATUS.includes(response.status) || run.current !== attempt) return response;
+    // Anything but a 200 event stream goes to onopen as it came, to be read as an error.
+    if (response.status !== 200 || !isEventStream(response) || !response.body || run.current !== attempt) return response;
     attempt.lastByteAt = Date.now();
     if (heartbeatTimeout > 0) {
       // Compare the clock with the last byte rather than trusting a timer's firing:
@@ -493,12 +588,19 @@ export class StreamController implements ReactiveController {
       };
       this.#timer(run, check, heartbeatTimeout);
     }
-    const body = watchBody(
+    const body = readEventStream(
       response.body,
-      (bytes) => {
-        attempt.lastByteAt = Date.now();
-        attempt.bytes += bytes;
-        run.stats.bytes += bytes;
+      {
+        onBytes: (bytes) => {
+          attempt.lastByteAt = Date.now();
+          attempt.bytes += bytes;
+          run.stats.bytes += bytes;
+        },
+        onEvent: (message) => this.#onMessage(run, attempt, message),
+        onIdOnly: (id) => this.#onMessage(run, attempt, { id, event: '', data: '' }),
+        onRetry: (ms) => {
+          if (run.current === attempt) run.serverRetry = ms;
+        },
       },
       signal,
     );
@@ -508,7 +610,8 @@ export class StreamController implements ReactiveController {
   async #onOpen(run: Run, attempt: Attempt, response: Response): Promise<void> {
     if (run.current !== attempt || run.ended) throw new SseChatError('aborted', 'the attempt was superseded');
     if (response.status === 204) {
-      // Nothing (left) to send: the answer is complete as it stands (DESIGN §5.4).
+      if (!attempt.resuming) throw new SseChatError('http', 'HTTP 204 No Content: the server sent no answer', { status: 204 });
+      // Nothing left to send after the resume point: the answer is complete as it stands.
       run.finished = true;
       throw new SseChatError('aborted', 'no content');
     }
@@ -518,10 +621,9 @@ export class StreamController implements ReactiveController {
     if (this.#status !== 'streaming') this.#setStatus(run, 'streaming');
   }
 
-  #onMessage(run: Run, attempt: Attempt, message: EventSourceMessage): void {
+  #onMessage(run: Run, attempt: Attempt, message: SseMessage): void {
     if (run.current !== attempt || run.ended || run.finished) return;
     try {
-      if (message.retry !== undefined) run.serverRetry = message.retry;
       this.#receive(run, attempt, message);
     } catch (error) {
       // Never throw into fetch-event-source: it would turn a bug into a reconnect loop (pitfall 6).
@@ -530,10 +632,12 @@ export class StreamController implements ReactiveController {
   }
 
   /** Dedup and apply one message (SSE or poll). */
-  #receive(run: Run, attempt: Attempt, message: EventSourceMessage): void {
-    if (message.data === '') {
-      // Comments and id-only events dispatch empty data (pitfall 7); only the id counts.
+  #receive(run: Run, attempt: Attempt, message: SseMessage): void {
+    if (message.data === '' && isDefaultEvent(message)) {
+      // An id-only block, or an empty message: no content in any protocol, but the id
+      // still moves the resume point.
       const seq = parseSeq(message.id);
+      if (seq !== undefined) run.seqSeen = true;
       if (seq !== undefined && seq > run.lastSeq) run.lastSeq = seq;
       run.settle();
       return;
@@ -541,8 +645,9 @@ export class StreamController implements ReactiveController {
     run.stats.events++;
     const event = run.adapter.parse(message);
     if (!event) return;
-    if (event.seq !== undefined && event.seq <= run.lastSeq) {
+    if (event.seq !== undefined && event.seq <= run.lastSeq && run.resumable) {
       run.stats.duplicatesDropped++;
+      attempt.dropped++;
       return;
     }
     this.#apply(run, attempt, event);
@@ -550,16 +655,24 @@ export class StreamController implements ReactiveController {
 
   #apply(run: Run, attempt: Attempt, event: ParsedEvent): void {
     if (event.messageId) run.messageId = event.messageId; // a server that assigns its own id
-    if (event.seq !== undefined) run.lastSeq = event.seq;
+    if (event.seq !== undefined) {
+      run.lastSeq = event.seq;
+      run.seqSeen = true;
+    }
     run.stats.lastEventAt = Date.now();
     run.silentFailures = 0;
-    run.retry = 0; // data flows again
+    attempt.applied++;
+    // Data flows again. Not on a restart: what it brings was had before, and an answer
+    // that keeps breaking before its end must not restart forever.
+    if (!attempt.restart) run.retry = 0;
     if (this.#status !== 'streaming') this.#setStatus(run, 'streaming');
     if (event.named) {
       this.#call(() => this.callbacks.onEvent?.(event.named!));
       run.settle();
       return;
     }
+    if (attempt.restart && !attempt.replaced) this.#restart(run, attempt);
+    run.touched = true;
     for (const op of run.adapter.apply(event)) {
       if (op.op === 'finish') {
         run.meta = op.meta;
@@ -577,12 +690,22 @@ export class StreamController implements ReactiveController {
     run.settle();
   }
 
+  /** The first content of an attempt that asked the answer again: it replaces what was shown. */
+  #restart(run: Run, attempt: Attempt): void {
+    attempt.replaced = true;
+    run.reset();
+    run.stats.restarts++;
+    this.#change({ block: 'think', kind: 'replace', text: '' });
+    this.#change({ block: 'answer', kind: 'replace', text: '' });
+    this.#setStatus(run, 'streaming', { restart: true });
+  }
+
   /** Polling fallback (DESIGN §4.9): same dedup, same text; rejects like an SSE attempt. */
   async #poll(run: Run): Promise<void> {
     const endpoint = this.config.pollEndpoint!;
     let interval = POLL_MIN_INTERVAL;
     for (;;) {
-      const attempt = new Attempt();
+      const attempt = new Attempt(true);
       run.current = attempt;
       run.resuming = true;
       run.stats.attempts++;
@@ -746,9 +869,6 @@ export class StreamController implements ReactiveController {
 
 // --- module helpers (no state) -----------------------------------------------------------
 
-/** Statuses whose responses have no body (a `Response` cannot be built with one). */
-const NULL_BODY_STATUS = [101, 204, 205, 304];
-
 /** Settles with `promise`, or rejects as soon as `signal` aborts (a custom `fetch` may ignore it). */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -783,11 +903,15 @@ function toError(error: unknown): SseChatError {
   return new SseChatError('network', `network error: ${describe(error)}`, { retryable: true, cause: error });
 }
 
-/** A poll event (DESIGN §4.9) as the SSE message it stands for. */
-function pollMessage(item: unknown): EventSourceMessage {
+/**
+ * A poll item as the SSE event it stands for: `{id, event?, data: "<raw data>"}` for any
+ * protocol, or `{id, ...agent JSON}`. Its id obeys the event-stream rule (one containing
+ * NUL is ignored), so polling and streaming resume alike.
+ */
+function pollMessage(item: unknown): SseMessage {
   if (typeof item !== 'object' || item === null) return { id: '', event: '', data: JSON.stringify(item) };
   const { id, event, data, ...rest } = item as Record<string, unknown>;
-  const idText = id === undefined || id === null ? '' : String(id);
+  const idText = id === undefined || id === null || String(id).includes('\0') ? '' : String(id);
   if (typeof data === 'string') {
     // `{id, event?, data: "<raw SSE data>"}`: any protocol, named events included.
     return { id: idText, event: typeof event === 'string' ? event : '', data };

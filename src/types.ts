@@ -57,6 +57,7 @@ export const ERROR_TYPES = [
   'timeout',
   'retries-exhausted',
   'protocol',
+  'resume',
   'aborted',
   'config',
 ] as const;

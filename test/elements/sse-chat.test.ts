@@ -2,7 +2,7 @@ import { expect, oneEvent } from '@open-wc/testing';
 import type { SseDoneEvent, SseErrorEvent, SseStatusDetail } from '../../components/events.js';
 import { renderedHtml } from '../../components/markdown-view.js';
 import { chatFixture, chatUrl, question, until } from '../helpers/chat.js';
-import { debugMessage } from '../helpers/stream.js';
+import { debugMessage, scriptedFetch } from '../helpers/stream.js';
 import { wholeRender } from '../helpers/markdown.js';
 
 /** Records every value of the reflected retry attributes, as CSS would see them. */
@@ -71,6 +71,24 @@ describe('<sse-chat>', () => {
       expect(renderedHtml(h.thinkOf().querySelector('[part="think-body"]')!)).to.equal(wholeRender(server.think));
       expect(h.chat.stats.reconnects).to.equal(2);
       expect(server.generations).to.equal(1);
+    });
+
+    it('shows a backslash-n in agent code as those two characters, not a line break (decode-escapes auto)', async () => {
+      const h = await chatFixture();
+      expect(h.chat.decodeEscapes).to.equal('auto');
+      const script = scriptedFetch();
+      h.chat.fetch = script.fetch;
+      const append = (seq: number, content: string) =>
+        `id: ${seq}\ndata: ${JSON.stringify({ mode: 'append', data: [{ id: seq, type: 'text', content }] })}\n\n`;
+      // JSON carries the newlines; `\\n` in the JSON is the backslash and the n of C's `"a\n"`,
+      // here split between two events.
+      script.push(append(1, 'In C:\n\n```c\nprintf("a\\') + append(2, 'n");\n```\n') + 'id: 3\ndata: {"mode":"finish"}\n\n');
+      script.close();
+      const done = (await h.ask()) as SseDoneEvent;
+      const code = 'In C:\n\n```c\nprintf("a\\n");\n```\n';
+      expect(done.detail.message.answer).to.equal(code);
+      expect(h.answerOf().querySelector('pre code')!.textContent).to.equal('printf("a\\n");\n');
+      expect(renderedHtml(h.answerOf())).to.equal(wholeRender(code));
     });
 
     it('opens the think block while thinking and collapses it when the answer starts', async () => {
@@ -148,8 +166,7 @@ describe('<sse-chat>', () => {
       const shown = h.lastMessage.think + h.lastMessage.answer;
       expect(shown.length).to.be.greaterThan(50);
       const server = await debugMessage(event.detail.message.id);
-      // A backslash pending at the cut is shown literally when the answer ends (DESIGN §9).
-      expect((server.think + server.answer).startsWith(shown.replace(/\\$/, ''))).to.equal(true);
+      expect((server.think + server.answer).startsWith(shown)).to.equal(true);
       expect(h.answerOf().textContent!.length + h.thinkOf().textContent!.length).to.be.greaterThan(40);
     });
 

@@ -127,8 +127,8 @@ describe('StreamController: resume', () => {
     first.controller.detach(); // the page went away; the server keeps generating
     const detached = await first.result;
     expect(detached.status).to.equal('detached');
-    // Not `lastSeq`: the last event may have ended inside an escape (`\` | `n`), which a new
-    // decoder could not finish. `resumeFrom` is the last point where nothing was held back.
+    // `resumeFrom` is the last point where nothing was held back (an escape or a `<think>` tag
+    // split across events); for this agent stream that is the last event applied.
     const { seq: offset, think, answer } = detached.resumeFrom;
     expect(offset).to.be.greaterThan(0);
     const second = new StreamController(undefined, { ...FAST, endpoint: chatUrl() });
@@ -161,7 +161,8 @@ describe('StreamController: resume point after a detach', () => {
 
   it('never starts after an event that ended inside an escape', async () => {
     const first = scriptedFetch();
-    const controller = new StreamController(undefined, { ...FAST, endpoint: '/scripted', fetch: first.fetch });
+    const options = { ...FAST, endpoint: '/scripted', decodeEscapes: 'on' as const }; // a server that escapes inside JSON
+    const controller = new StreamController(undefined, { ...options, fetch: first.fetch });
     const ended = controller.start({ messageId: 'm-held' });
     first.push(agentEvent(1, 'one\\n') + agentEvent(2, 'foo\\')); // the wire's `\n` escape, then a lone `\`
     await until(() => controller.answer === 'one\nfoo', 5000, 'two events applied');
@@ -171,7 +172,7 @@ describe('StreamController: resume point after a detach', () => {
     expect(detached.resumeFrom).to.deep.equal({ seq: 1, think: '', answer: 'one\n' });
 
     const second = scriptedFetch();
-    const again = new StreamController(undefined, { ...FAST, endpoint: '/scripted', fetch: second.fetch });
+    const again = new StreamController(undefined, { ...options, fetch: second.fetch });
     const { seq, think, answer } = detached.resumeFrom;
     const resumed = again.resume({ messageId: 'm-held', offset: seq, think, answer });
     second.push(agentEvent(2, 'foo\\') + agentEvent(3, 'nbar') + finish(4));
@@ -186,20 +187,21 @@ describe('StreamController: resume point after a detach', () => {
     const options = { ...FAST, endpoint: '/scripted', protocol: 'text' as const };
     const controller = new StreamController(undefined, { ...options, fetch: first.fetch });
     const ended = controller.start({ messageId: 'm-tags' });
-    first.push('id: 1\ndata: intro \n\nid: 2\ndata: <think>hmm\n\nid: 3\ndata: more</thi\n\n');
+    first.push('id: 1\ndata: <think>hmm\n\nid: 2\ndata: more</thi\n\n');
     await until(() => controller.think === 'hmmmore', 5000, 'think text');
     controller.detach();
     const detached = await ended;
-    expect(detached.resumeFrom).to.deep.equal({ seq: 1, think: '', answer: 'intro ' });
+    // Inside the think block a fresh adapter would route the rest differently: no resume point yet.
+    expect(detached.resumeFrom).to.deep.equal({ seq: 0, think: '', answer: '' });
 
     const second = scriptedFetch();
     const again = new StreamController(undefined, { ...options, fetch: second.fetch });
     const { seq, think, answer } = detached.resumeFrom;
     const resumed = again.resume({ messageId: 'm-tags', offset: seq, think, answer });
-    second.push('id: 2\ndata: <think>hmm\n\nid: 3\ndata: more</thi\n\nid: 4\ndata: nk>done\n\nevent: done\nid: 5\ndata: x\n\n');
+    second.push('id: 1\ndata: <think>hmm\n\nid: 2\ndata: more</thi\n\nid: 3\ndata: nk>done\n\nevent: done\nid: 4\ndata: x\n\n');
     second.close();
     const end = await resumed;
     expect(end.think).to.equal('hmmmore');
-    expect(end.answer).to.equal('intro done');
+    expect(end.answer).to.equal('done');
   });
 });
