@@ -36,6 +36,8 @@ export default {
   groups: only ? [{ name: 'only', files: only.split(',') }] : [
     { name: 'unit', files: 'test/unit/**/*.test.ts' },
     { name: 'stream', files: 'test/stream/**/*.test.ts' },
+    // Other people's event streams, replayed byte for byte by the server's fixture endpoint.
+    { name: 'conformance', files: 'test/conformance/**/*.test.ts' },
     { name: 'elements', files: 'test/elements/**/*.test.ts' },
     {
       // The built file, loaded the way legacy pages do: a classic <script>, no modules.

@@ -24,11 +24,11 @@ export const MAX_RESPONSES = 1000;
 export const SPLIT_PAUSE_MS = 4;
 /**
  * Pause between the last byte of a `cut` response and the socket's end. Chromium drops bytes
- * that arrive just before a network error (the body stream errors before the page read them:
- * measured here, about one cut in five lost its last piece), so without it the client would
- * not see the bytes the fixture says it wrote.
+ * that arrive just before a network error (the body stream errors before the page has read
+ * them: here, one cut in ten to one in four lost its last piece, whether the socket was
+ * destroyed or half-closed), so without it the client would not see the bytes a cut promises.
  */
-export const CUT_GRACE_MS = 25;
+export const CUT_GRACE_MS = 40;
 /** How long a `hang` response is held open at most. */
 const HOLD_MS = 60_000;
 /** HTTP token characters (RFC 9110 §5.6.2), for header names. */
@@ -46,7 +46,8 @@ const NO_BODY_STATUS = [204, 304];
  * @property {'utf8' | 'base64'} [encoding]  `base64` for bytes that are not UTF-8 text
  * @property {number[]} [split]  increasing byte offsets: the body is written in pieces cut
  *   there, with a pause between them
- * @property {number} [cut]  write this many bytes, then destroy the socket (a network error)
+ * @property {number} [cut]  write this many bytes, then destroy the socket (a network error,
+ *   CUT_GRACE_MS after the last byte)
  * @property {number} [close]  write this many bytes, then end the response gracefully
  * @property {boolean} [hang]  never send the response headers
  */
