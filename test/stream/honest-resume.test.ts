@@ -65,17 +65,19 @@ describe('StreamController: streams that cannot be resumed', () => {
     expect(controller.stats.restarts).to.equal(0);
   });
 
-  it('restarts an id-less text stream cut inside the think block: think and answer once each', async () => {
-    const pieces = ['data: <think>Let me\n\n', 'data:  think.</think>\n\n', 'data: The answer\n\n', 'data:  is 42.\n\n', 'event: done\ndata:\n\n'];
-    const body = pieces.join('');
-    const fixture = await registerFixture([{ body, cut: cutAfter(pieces, 1, 8) }, { body }]);
-    const { controller } = controllerFor(fixture.url, { protocol: 'text' });
-    const end = await controller.start({});
-    expect(end.status, end.error?.message).to.equal('done');
-    expect(end.think).to.equal('Let me think.');
-    expect(end.answer).to.equal('The answer is 42.');
-    expect(controller.stats.restarts).to.equal(1);
-  });
+  for (const [where, pieces] of [['think block', 1], ['answer', 3]] as const) {
+    it(`restarts an id-less text stream cut inside the ${where}: think and answer once each`, async () => {
+      const stream = ['data: <think>Let me\n\n', 'data:  think.</think>\n\n', 'data: The answer\n\n', 'data:  is 42.\n\n', 'event: done\ndata:\n\n'];
+      const body = stream.join('');
+      const fixture = await registerFixture([{ body, cut: cutAfter(stream, pieces, 8) }, { body }]);
+      const { controller } = controllerFor(fixture.url, { protocol: 'text' });
+      const end = await controller.start({});
+      expect(end.status, end.error?.message).to.equal('done');
+      expect(end.think).to.equal('Let me think.');
+      expect(end.answer).to.equal('The answer is 42.');
+      expect(controller.stats.restarts).to.equal(1);
+    });
+  }
 
   it('routes <think> in OpenAI content to the think block, through a restart', async () => {
     const pieces = openAiStream(['<think>', 'Short', ' thought.', '</think>', '\n\nThe ', 'answer.']);
