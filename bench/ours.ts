@@ -1,7 +1,6 @@
 /**
  * The "ours" variant of the bench: `<sse-chat>` straight from the sources. Loaded by
- * bench/page.ts only for this variant (a separate entry, built only when
- * components/define.ts exists).
+ * bench/page.ts only for this variant (a separate entry, built only when the variant runs).
  *
  * The element gets the same stream settings as the controller of the other variants (no
  * heartbeat, no connect timeout, no retries). `send()` resolves once the answer ended and
@@ -12,9 +11,9 @@
  */
 import '../components/define.ts';
 import type { SseChat } from '../components/sse-chat.ts';
-import { renderedHtml } from '../components/markdown-view.ts';
 import { SseMessage } from '../components/sse-message.ts';
 import { renderMarkdown } from '../src/index.ts';
+import { renderedHtml } from '../test/helpers/markdown.ts';
 import type { CheckResult, RunOptions, Variant, VariantHooks } from './harness.ts';
 import type { OursModule } from './page.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The events of `<sse-chat>` (DESIGN §2), typed, and the one helper that fires them.
+ * The events of `<sse-chat>`, typed, and the one helper that fires them.
  * All bubble and are composed, so a host page hears them on any ancestor.
  */
 import type { StatusDetail } from '../src/stream-controller.js';

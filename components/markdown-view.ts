@@ -1,5 +1,6 @@
 /**
- * Puts a growing markdown text into a container, incrementally (DESIGN §7).
+ * Puts a growing markdown text into a container, incrementally: the cost of a chunk does
+ * not grow with the message.
  *
  * Appends are cheap (they only grow a string); the DOM is updated at most once per
  * animation frame: completed blocks are sanitized and inserted once, and only the nodes of
@@ -181,11 +182,4 @@ function children(open: ContainerUpdate, html: string): ChildNode[] {
   const [before, after] = open.kind === 'list' ? ['<ul>', '</ul>'] : ['<table><tbody>', '</tbody></table>'];
   const element = containerElement(sanitizeToFragment(before + html + after), open.kind);
   return element ? [...element.childNodes] : [];
-}
-
-/** The HTML a view rendered, pages unwrapped: equal to rendering the whole text at once. */
-export function renderedHtml(container: Element): string {
-  const copy = container.cloneNode(true) as Element;
-  for (const page of copy.querySelectorAll(':scope > .md-page')) page.replaceWith(...page.childNodes);
-  return copy.innerHTML;
 }

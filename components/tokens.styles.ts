@@ -1,5 +1,5 @@
 /**
- * Theme tokens (STYLE §11, Material's habit): the public `--sse-chat-*` custom properties
+ * Theme tokens (Material's habit): the public `--sse-chat-*` custom properties
  * are read once, here, into private `--_*` ones with the light defaults; the dark defaults
  * apply under `prefers-color-scheme: dark` unless `theme="light"`, and always with
  * `theme="dark"`. Below this file, styles use only `var(--_*)`.

@@ -1,5 +1,5 @@
 /**
- * Reconnect delays (DESIGN §4.4, §9): exponential backoff with jitter, capped; a
+ * Reconnect delays: exponential backoff with jitter, capped; a
  * server's `retry:` field is a floor; `Retry-After` wins over everything, even the cap.
  * Pure: the random source and the clock are passed in.
  */

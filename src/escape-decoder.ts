@@ -1,5 +1,6 @@
 /**
- * Streaming decoder for escaped newlines (DESIGN §6, §9).
+ * Streaming decoder for escaped newlines, for servers that escape them to keep each
+ * token on one `data:` line.
  *
  * `\n`, `\r\n` and a lone `\r` become LF, `\t` becomes TAB and `\\` becomes `\`; any
  * other backslash sequence is left as it is. An escape split across chunks decodes as

@@ -1,5 +1,5 @@
 /**
- * The history endpoint's answer (DESIGN §4.8), checked and normalised. Pure.
+ * The history endpoint's answer, checked and normalised. Pure.
  *
  *   GET history-endpoint?conversation_id=…
  *   → {messages: [{id, author, think, answer, status: "available" | "pending", offset}]}
@@ -11,9 +11,10 @@ export interface HistoryMessage {
   author: 'user' | 'assistant';
   think: string;
   answer: string;
-  /** `pending`: still being generated on the server, resumable from `lastSeq`. */
+  /** `pending`: still being generated on the server, resumable from `offset`. */
   status: 'done' | 'stopped' | 'pending';
-  lastSeq: number;
+  /** Sequence number of the last event `think`/`answer` contain: where a resume continues. */
+  offset: number;
 }
 
 export function parseHistory(data: unknown): HistoryMessage[] {
@@ -43,7 +44,7 @@ function toMessage(item: Record<string, unknown>): HistoryMessage | undefined {
     think,
     answer,
     status: status === 'pending' && author === 'assistant' ? 'pending' : stopped === true ? 'stopped' : 'done',
-    lastSeq: offset,
+    offset,
   };
 }
 

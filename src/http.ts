@@ -1,6 +1,7 @@
 /**
- * Classifying HTTP responses into the stream core's errors (DESIGN §4.4,
- * FETCH_EVENT_SOURCE.md pitfall 4). Pure apart from reading a bounded piece of the body.
+ * The HTTP side of the stream core: the URL and headers of a request, and what a response or
+ * a failed request means (its error, whether another attempt may succeed). Pure apart from
+ * reading a bounded piece of an error body.
  */
 import { parseRetryAfter } from './backoff.js';
 import { SseChatError } from './types.js';
@@ -93,4 +94,82 @@ export async function responseError(response: Response, now: number): Promise<Ss
     );
   }
   return undefined;
+}
+
+/** Where a resumed attempt continues: sent as `offset`, `message_id` and `conversation_id`. */
+export interface ResumeParams {
+  offset: number;
+  messageId: string;
+  conversationId: string;
+}
+
+/** `url` made absolute against the page (its base URL, or the worker's location). */
+export function resolveUrl(url: string): string {
+  const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+  return new URL(url, base).href;
+}
+
+/**
+ * The URL of an attempt: `query` (a GET request's fields; objects as JSON), then, when it
+ * resumes, where it continues.
+ */
+export function attemptUrl(endpoint: string, resume: ResumeParams | undefined, query: Record<string, unknown> = {}): string {
+  const url = new URL(resolveUrl(endpoint));
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) url.searchParams.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  if (resume) {
+    url.searchParams.set('offset', String(resume.offset));
+    url.searchParams.set('message_id', resume.messageId);
+    url.searchParams.set('conversation_id', resume.conversationId);
+  }
+  return url.href;
+}
+
+/**
+ * A plain record with lowercase keys, whatever form `headers` came in. fetch-event-source
+ * reads and writes `accept` and `last-event-id` in lowercase on a plain object: another
+ * spelling next to it would make fetch send both values joined into one.
+ */
+export function normalizeHeaders(headers: HeadersInit | undefined): Record<string, string> {
+  return headers ? Object.fromEntries(new Headers(headers)) : {};
+}
+
+/**
+ * The headers of an event-stream request: the configured ones, one lowercase key each, and a
+ * single `last-event-id` when it resumes (none otherwise, whatever the configured ones say).
+ */
+export function eventStreamHeaders(
+  headers: HeadersInit | undefined,
+  method: 'POST' | 'GET',
+  lastEventId: number | undefined,
+): Record<string, string> {
+  const result = normalizeHeaders(headers);
+  result['accept'] = EVENT_STREAM;
+  if (method === 'POST') result['content-type'] = 'application/json';
+  if (lastEventId !== undefined) result['last-event-id'] = String(lastEventId);
+  else delete result['last-event-id'];
+  return result;
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (a custom `fetch` may ignore it). */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('The request was aborted.', 'AbortError'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** The message of anything thrown. */
+export function describeFailure(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A failed attempt as the core's error; anything but an `SseChatError` is a network failure. */
+export function toError(error: unknown): SseChatError {
+  if (error instanceof SseChatError) return error;
+  // fetch's network failures are TypeErrors ("Failed to fetch", "network error", HTTP/2 resets).
+  return new SseChatError('network', `network error: ${describeFailure(error)}`, { retryable: true, cause: error });
 }

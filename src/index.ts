@@ -2,21 +2,10 @@
  * sse-chat — the stream core: a resumable Server-Sent-Events answer stream and the pure
  * modules it is built from. The elements build on this.
  */
-export {
-  StreamController,
-  DEFAULT_CONFIG,
-  normalizeHeaders,
-  type StatusDetail,
-  type StreamCallbacks,
-  type StreamConfig,
-  type StreamControllerOptions,
-  type StreamOutcome,
-  type StreamRequest,
-  type StreamResult,
-  type ResumePoint,
-  type StreamStats,
-  type Transport,
-} from './stream-controller.js';
+export { StreamController } from './stream-controller.js';
+// Its configuration, status, stats, result and resume point: DEFAULT_CONFIG and types only.
+export * from './stream-types.js';
+export { normalizeHeaders } from './http.js';
 export { createEscapeDecoder, decodeEscapes, type EscapeDecoder } from './escape-decoder.js';
 export { createMessageModel, type BlockChange, type MessageModel } from './message-model.js';
 export {

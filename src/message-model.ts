@@ -1,5 +1,5 @@
 /**
- * The text of one assistant message, built from block operations (DESIGN §5.1, §9).
+ * The text of one assistant message, built from block operations.
  *
  * Each block keeps its items in arrival order (for `update`) and a streaming escape
  * decoder of its own. Appends decode incrementally; `overwrite` and `update` rebuild
@@ -20,8 +20,8 @@ export interface MessageModel {
   apply(op: BlockOp): BlockChange | undefined;
   /** Ends the message: flushes escapes still pending (a lone `\` stays a `\`). */
   end(): BlockChange[];
-  /** Whether no escape is held back in either block (a resume may start from here). */
-  readonly settled: boolean;
+  /** Whether no escape is held back in either block: a new run may resume after the last op. */
+  readonly atResumePoint: boolean;
 }
 
 interface Item {
@@ -73,7 +73,7 @@ export function createMessageModel(
       case 'update': {
         const block = blocks[op.block];
         const item = block.items.find((it) => it.id === op.itemId);
-        // §9: an update of an unknown item appends it.
+        // The agent protocol's rule: an update of an item never seen appends it, so its text is kept.
         if (!item) return apply({ op: 'append', block: op.block, text: op.text, itemId: op.itemId });
         item.raw = op.text;
         return { block: op.block, kind: 'replace', text: rebuild(block) };
@@ -105,7 +105,7 @@ export function createMessageModel(
     },
     apply,
     end,
-    get settled() {
+    get atResumePoint() {
       return !blocks.think.decoder?.pending && !blocks.answer.decoder?.pending;
     },
   };

@@ -14,7 +14,7 @@ export const STREAM_STATUS = [
 ] as const;
 export type StreamStatus = (typeof STREAM_STATUS)[number];
 
-/** The wire formats an adapter exists for (DESIGN §5). */
+/** The wire formats an adapter exists for. */
 export const PROTOCOLS = ['agent', 'openai', 'text'] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 
@@ -28,7 +28,6 @@ export interface SseMessage {
   /** The `event:` field, `''` for the default `message` type. */
   event: string;
   data: string;
-  retry?: number;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Completes the still-open tail of a streaming markdown text so that half-written syntax
- * never flashes as raw characters (DESIGN §7). Pure, and only ever applied to the open tail
+ * never flashes as raw characters. Pure, and only ever applied to the open tail
  * block, so its cost does not grow with the message.
  *
  * What the reader would otherwise see for a frame or more, and what is shown instead:

@@ -1,6 +1,6 @@
 /**
- * Long lists and tables while they stream (DESIGN §7: the cost of a chunk must not grow
- * with the message). A list or a table is *one* top-level block however long it gets, so
+ * Long lists and tables while they stream (the cost of a chunk must not grow with the
+ * message). A list or a table is *one* top-level block however long it gets, so
  * re-rendering the open block each frame would cost more the longer it grows. Instead its
  * finished children — list items followed by a new item, complete table rows — are frozen:
  * rendered once and handed out once; each later frame lexes and renders only the open

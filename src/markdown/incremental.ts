@@ -1,5 +1,5 @@
 /**
- * Incremental markdown rendering (DESIGN §7): the text grows by chunks; completed top-level
+ * Incremental markdown rendering: the text grows by chunks; completed top-level
  * blocks are rendered once and never again; only the open tail is re-rendered.
  *
  * A top-level block is complete once another block has started after it: markdown can

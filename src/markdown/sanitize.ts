@@ -1,5 +1,5 @@
 /**
- * HTML → inert DOM (DESIGN §7, §9 "Sanitizing"). The one module of `src/` that needs a
+ * HTML → inert DOM, whatever the model wrote. The one module of `src/` that needs a
  * document: DOMPurify parses HTML with the browser's own parser.
  *
  * A private DOMPurify instance, so our hooks never touch the host page's DOMPurify. Output

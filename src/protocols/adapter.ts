@@ -1,5 +1,5 @@
 /**
- * The contract every wire-format adapter fulfils (DESIGN §5), and the helpers they share.
+ * The contract every wire-format adapter fulfils, and the helpers they share.
  *
  * Reading an event is split in two so the stream controller can drop replays between
  * the steps: `parse()` is stateless (it only says what the event is and which sequence
@@ -33,7 +33,7 @@ export interface ProtocolAdapter {
    * Whether a fresh adapter fed the events after the last one applied would turn them into
    * the same ops (nothing held back, no routing state): a resume by a new run may start there.
    */
-  readonly settled: boolean;
+  readonly atResumePoint: boolean;
   /**
    * The stream has said its content is over though its end marker has not come yet (openai:
    * a `finish_reason` was applied; a usage chunk often comes before `[DONE]`), so a break now
@@ -51,6 +51,17 @@ export interface ProtocolAdapter {
 export type Warn = (message: string) => void;
 
 export const defaultWarn: Warn = (message) => console.warn(`sse-chat: ${message}`);
+
+/** What the adapters of JSON protocols (agent, openai) take. */
+export interface AdapterOptions {
+  warn?: Warn;
+}
+
+/** The op of an error event: its reason is the first non-empty string of `reasons`, else a generic one. */
+export function errorOp(...reasons: unknown[]): BlockOp {
+  const reason = reasons.find((value): value is string => typeof value === 'string' && value !== '');
+  return { op: 'error', reason: reason ?? 'the server reported an error' };
+}
 
 /** An `id:` field as a sequence number: a non-negative safe integer, else `undefined`. */
 export function parseSeq(id: string): number | undefined {

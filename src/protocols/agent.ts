@@ -1,17 +1,19 @@
 /**
- * The `agent` protocol (DESIGN §5.1): JSON events with a `mode` and `data` items.
+ * The `agent` protocol: JSON events with a `mode` (`append`, `overwrite`, `update`, `finish`,
+ * `error`) and `data` items `{id, type: "think" | "text", content}`.
  */
 import type { BlockName, BlockOp, SseMessage } from '../types.js';
 import {
   defaultWarn,
+  errorOp,
   excerpt,
   isDefaultEvent,
   namedEvent,
   parseObject,
   parseSeq,
+  type AdapterOptions,
   type ParsedEvent,
   type ProtocolAdapter,
-  type Warn,
 } from './adapter.js';
 
 const BLOCK_OF_TYPE: Record<string, BlockName> = { think: 'think', text: 'answer' };
@@ -22,7 +24,7 @@ interface Item {
   content: string;
 }
 
-export function createAgentAdapter(options: { warn?: Warn } = {}): ProtocolAdapter {
+export function createAgentAdapter(options: AdapterOptions = {}): ProtocolAdapter {
   const warn = options.warn ?? defaultWarn;
 
   /** The valid items of `data`; each bad one is skipped with a warning. */
@@ -88,7 +90,7 @@ export function createAgentAdapter(options: { warn?: Warn } = {}): ProtocolAdapt
         const items = readItems(event.data, message.data);
         if (!items) return undefined;
         if (seq === undefined) {
-          // §9: without an `id:` line, the highest item id is the event's seq.
+          // Without an `id:` line, the highest item id is the event's sequence number.
           for (const item of items) if (item.id !== undefined && (seq === undefined || item.id > seq)) seq = item.id;
         }
         return { seq, messageId, ops: opsFor(mode, items) };
@@ -97,10 +99,8 @@ export function createAgentAdapter(options: { warn?: Warn } = {}): ProtocolAdapt
         const meta = typeof event.meta === 'object' && event.meta !== null ? (event.meta as Record<string, unknown>) : undefined;
         return { seq, messageId, ops: [{ op: 'finish', meta }] };
       }
-      case 'error': {
-        const reason = [event.finish_reason, event.error, event.message].find((v) => typeof v === 'string' && v);
-        return { seq, messageId, ops: [{ op: 'error', reason: (reason as string | undefined) ?? 'the server reported an error' }] };
-      }
+      case 'error':
+        return { seq, messageId, ops: [errorOp(event.finish_reason, event.error, event.message)] };
       default:
         warn(`skipped an event of unknown mode ${JSON.stringify(mode)}`);
         return undefined;
@@ -111,7 +111,7 @@ export function createAgentAdapter(options: { warn?: Warn } = {}): ProtocolAdapt
     parse,
     apply: (event) => event.ops ?? [],
     end: () => [],
-    settled: true, // stateless: every event stands alone
+    atResumePoint: true, // stateless: every event stands alone
     complete: false,
     endsAtClose: false, // `finish` ends an answer; a close without it is a cut
   };

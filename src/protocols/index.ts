@@ -1,15 +1,14 @@
 import type { ProtocolName } from '../types.js';
-import type { ProtocolAdapter, Warn } from './adapter.js';
+import type { AdapterOptions, ProtocolAdapter } from './adapter.js';
 import { createAgentAdapter } from './agent.js';
 import { createOpenAiAdapter } from './openai.js';
 import { createTextAdapter } from './text.js';
 
-export type { ParsedEvent, ProtocolAdapter, Warn } from './adapter.js';
-export { parseSeq } from './adapter.js';
+export type { AdapterOptions, ParsedEvent, ProtocolAdapter, Warn } from './adapter.js';
 export { createAgentAdapter, createOpenAiAdapter, createTextAdapter };
 
 /** A fresh adapter (with fresh state) for one answer in the given wire format. */
-export function createAdapter(protocol: ProtocolName, options: { warn?: Warn } = {}): ProtocolAdapter {
+export function createAdapter(protocol: ProtocolName, options: AdapterOptions = {}): ProtocolAdapter {
   switch (protocol) {
     case 'openai':
       return createOpenAiAdapter(options);

@@ -1,31 +1,28 @@
 /**
- * The `openai` protocol (DESIGN §5.2): chat-completions chunks, `data: [DONE]` ends.
+ * The `openai` protocol: chat-completions chunks, `data: [DONE]` ends.
  * `delta.reasoning_content` / `delta.reasoning` go to the think block; `delta.content` is
  * routed by `<think>` tags, the way vLLM, Ollama and many gateways stream reasoning models.
  */
-import type { SseMessage } from '../types.js';
+import type { BlockOp, SseMessage } from '../types.js';
 import {
   defaultWarn,
+  errorOp,
   isDefaultEvent,
   namedEvent,
   parseObject,
   parseSeq,
+  type AdapterOptions,
   type ParsedEvent,
   type ProtocolAdapter,
-  type Warn,
 } from './adapter.js';
 import { appendOps, createThinkTagRouter } from './think-tags.js';
 
-function errorMessage(error: unknown): string {
-  if (typeof error === 'string' && error) return error;
-  if (typeof error === 'object' && error !== null) {
-    const { message } = error as Record<string, unknown>;
-    if (typeof message === 'string' && message) return message;
-  }
-  return 'the server reported an error';
+/** `error` as OpenAI sends it (`{message, type, code}`), or as a plain string. */
+function errorOf(error: unknown): BlockOp {
+  return errorOp(error, typeof error === 'object' && error !== null ? (error as Record<string, unknown>).message : undefined);
 }
 
-export function createOpenAiAdapter(options: { warn?: Warn } = {}): ProtocolAdapter {
+export function createOpenAiAdapter(options: AdapterOptions = {}): ProtocolAdapter {
   const warn = options.warn ?? defaultWarn;
 
   function parse(message: SseMessage): ParsedEvent | undefined {
@@ -34,7 +31,7 @@ export function createOpenAiAdapter(options: { warn?: Warn } = {}): ProtocolAdap
     if (message.data.trim() === '[DONE]') return { seq, ops: [{ op: 'finish' }] };
     const chunk = parseObject(message.data, warn);
     if (!chunk) return undefined;
-    if (chunk.error !== undefined) return { seq, ops: [{ op: 'error', reason: errorMessage(chunk.error) }] };
+    if (chunk.error !== undefined) return { seq, ops: [errorOf(chunk.error)] };
     const event: ParsedEvent = { seq, ops: [] };
     const choices = chunk.choices;
     const choice: unknown = Array.isArray(choices) ? choices[0] : undefined;
@@ -63,8 +60,8 @@ export function createOpenAiAdapter(options: { warn?: Warn } = {}): ProtocolAdap
       return event.text === undefined ? ops : [...ops, ...appendOps(router.push(event.text))];
     },
     end: () => appendOps(router.end()),
-    get settled() {
-      return router.settled;
+    get atResumePoint() {
+      return router.atResumePoint;
     },
     get complete() {
       return complete;

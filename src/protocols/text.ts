@@ -1,8 +1,8 @@
 /**
- * The `text` protocol (DESIGN §5.3): raw text events, a `<think>` block at the start of the
+ * The `text` protocol: raw text events, a `<think>` block at the start of the
  * answer routes to the think block, `event: done` ends the answer, `event: error` fails it.
  */
-import { namedEvent, parseSeq, type ParsedEvent, type ProtocolAdapter } from './adapter.js';
+import { errorOp, namedEvent, parseSeq, type ParsedEvent, type ProtocolAdapter } from './adapter.js';
 import { appendOps, createThinkTagRouter } from './think-tags.js';
 
 export function createTextAdapter(): ProtocolAdapter {
@@ -17,7 +17,7 @@ export function createTextAdapter(): ProtocolAdapter {
         case 'done':
           return { seq, ops: [{ op: 'finish' }] };
         case 'error':
-          return { seq, ops: [{ op: 'error', reason: message.data || 'the server reported an error' }] };
+          return { seq, ops: [errorOp(message.data)] };
         default:
           return namedEvent(message);
       }
@@ -27,8 +27,8 @@ export function createTextAdapter(): ProtocolAdapter {
       return appendOps(router.push(event.text));
     },
     end: () => appendOps(router.end()),
-    get settled() {
-      return router.settled;
+    get atResumePoint() {
+      return router.atResumePoint;
     },
     complete: false,
     endsAtClose: true, // plain-text servers often just close when the answer is over

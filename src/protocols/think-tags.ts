@@ -86,7 +86,7 @@ export function createThinkTagRouter() {
      * open block's `</think>`); nothing in a resume point could tell it otherwise, so a new
      * run resumes from before the answer's first text.
      */
-    get settled() {
+    get atResumePoint() {
       return state === 'start' && held === '';
     },
   };

@@ -1,9 +1,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { SseDoneEvent, SseErrorEvent, SseStatusDetail } from '../../components/events.js';
-import { renderedHtml } from '../../components/markdown-view.js';
 import { chatFixture, chatUrl, question, until } from '../helpers/chat.js';
 import { debugMessage, scriptedFetch } from '../helpers/stream.js';
-import { wholeRender } from '../helpers/markdown.js';
+import { renderedHtml, wholeRender } from '../helpers/markdown.js';
 
 /** Records every value of the reflected retry attributes, as CSS would see them. */
 function recordAttributes(element: HTMLElement) {

@@ -1,8 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/define.js';
 import type { SseMessage } from '../../components/sse-message.js';
-import { renderedHtml } from '../../components/markdown-view.js';
-import { wholeRender } from '../helpers/markdown.js';
+import { renderedHtml, wholeRender } from '../helpers/markdown.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 

@@ -9,8 +9,8 @@ export interface Outcome {
   named: NamedEvent[];
   warnings: string[];
   seqs: Array<number | undefined>;
-  /** The adapter's `settled` and `complete` after each parsed event. */
-  settled: boolean[];
+  /** The adapter's `atResumePoint` and `complete` after each parsed event. */
+  atResumePoint: boolean[];
   complete: boolean[];
 }
 
@@ -21,7 +21,7 @@ export function runAdapter(protocol: ProtocolName, messages: SseMessage[], decod
   const warnings: string[] = [];
   const adapter = createAdapter(protocol, { warn: (m) => warnings.push(m) });
   const model = createMessageModel({ decodeEscapes: shouldDecodeEscapes(protocol, decode) });
-  const out: Outcome = { think: '', answer: '', ends: [], named: [], warnings, seqs: [], settled: [], complete: [] };
+  const out: Outcome = { think: '', answer: '', ends: [], named: [], warnings, seqs: [], atResumePoint: [], complete: [] };
   for (const message of messages) {
     const event = adapter.parse(message);
     if (!event) continue;
@@ -31,7 +31,7 @@ export function runAdapter(protocol: ProtocolName, messages: SseMessage[], decod
       if (op.op === 'finish' || op.op === 'error') out.ends.push(op);
       else model.apply(op);
     }
-    out.settled.push(adapter.settled);
+    out.atResumePoint.push(adapter.atResumePoint);
     out.complete.push(adapter.complete);
   }
   for (const op of adapter.end()) if (op.op !== 'finish' && op.op !== 'error') model.apply(op);

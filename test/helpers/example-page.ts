@@ -17,9 +17,8 @@
  */
 import { waitUntil } from '@open-wc/testing';
 import type { SseChat } from '../../components/sse-chat.js';
-import { renderedHtml } from '../../components/markdown-view.js';
 import { debugMessage, type DebugMessage } from './stream.js';
-import { wholeRender } from './markdown.js';
+import { renderedHtml, wholeRender } from './markdown.js';
 
 export type PageWindow = Window & typeof globalThis;
 

@@ -6,3 +6,15 @@ export function wholeRender(markdown: string): string {
   div.append(renderMarkdown(markdown));
   return div.innerHTML;
 }
+
+/**
+ * The HTML a streamed view shows, comparable with `wholeRender()`: `<sse-message>` groups
+ * finished blocks in `<div class="md-page">`s (the browser skips them while out of view),
+ * which rendering the whole text at once does not have, so they are unwrapped.
+ */
+export function renderedHtml(container: Element): string {
+  const copy = document.createElement('div');
+  copy.append(...[...container.childNodes].map((node) => node.cloneNode(true)));
+  for (const page of copy.querySelectorAll(':scope > .md-page')) page.replaceWith(...page.childNodes);
+  return copy.innerHTML;
+}

@@ -10,12 +10,12 @@ function setHidden(hidden: boolean) {
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
-/** Tracks timers the stream controller schedules, to prove none is left behind. */
+/** Tracks timers the stream controller schedules (all through `Run`), to prove none is left behind. */
 function trackControllerTimers() {
   const live = new Set<number>();
   const { setTimeout: realSet, clearTimeout: realClear } = window;
   window.setTimeout = ((fn: () => void, ms?: number) => {
-    const fromController = /stream-controller/.test(new Error().stack ?? '');
+    const fromController = /stream-run/.test(new Error().stack ?? '');
     const id = realSet(() => {
       live.delete(id);
       fn();
@@ -136,7 +136,7 @@ describe('StreamController: lifecycle', () => {
     }
     await until(async () => (await debugMessage(end.messageId)).openConnections === 0, 5000, 'connection closed');
     expect((await debugMessage(end.messageId)).stopped).to.equal(false);
-    const again = await controller.resume({ messageId: end.messageId, offset: controller.lastSeq, think: end.think, answer: end.answer });
+    const again = await controller.resume({ messageId: end.messageId, offset: controller.offset, think: end.think, answer: end.answer });
     const server = await debugMessage(end.messageId);
     expect(again.think).to.equal(server.think);
     expect(again.answer).to.equal(server.answer);

@@ -19,7 +19,7 @@ describe('StreamController: resume', () => {
     expect(server.connections[0]!.lastEventId).to.equal(null);
     expect(controller.stats).to.include({ attempts: 1, reconnects: 0, duplicatesDropped: 0 });
     expect(controller.stats.events).to.equal(server.events);
-    expect(controller.lastSeq).to.equal(server.lastSeq);
+    expect(controller.offset).to.equal(server.lastSeq);
   });
 
   it('sends a client-generated message_id and conversation_id in the first request', async () => {
@@ -115,7 +115,7 @@ describe('StreamController: resume', () => {
     const first = startStream({ endpoint: chatUrl() });
     const done = await first.result;
     const controller = new StreamController(undefined, { ...FAST, endpoint: chatUrl() });
-    const end = await controller.resume({ messageId: done.messageId, offset: first.controller.lastSeq, answer: done.answer });
+    const end = await controller.resume({ messageId: done.messageId, offset: first.controller.offset, answer: done.answer });
     expect(end.status, end.error?.message).to.equal('done');
     expect(end.answer).to.equal(done.answer);
     expect((await debugMessage(done.messageId)).connections).to.have.length(2);
@@ -127,9 +127,9 @@ describe('StreamController: resume', () => {
     first.controller.detach(); // the page went away; the server keeps generating
     const detached = await first.result;
     expect(detached.status).to.equal('detached');
-    // `resumeFrom` is the last point where nothing was held back (an escape or a `<think>` tag
+    // `resumePoint` is the last point where nothing was held back (an escape or a `<think>` tag
     // split across events); for this agent stream that is the last event applied.
-    const { seq: offset, think, answer } = detached.resumeFrom;
+    const { offset, think, answer } = detached.resumePoint;
     expect(offset).to.be.greaterThan(0);
     const second = new StreamController(undefined, { ...FAST, endpoint: chatUrl() });
     const end = await second.resume({ messageId: detached.messageId, offset, think, answer });
@@ -169,12 +169,11 @@ describe('StreamController: resume point after a detach', () => {
     controller.detach();
     const detached = await ended;
     expect(detached.status).to.equal('detached');
-    expect(detached.resumeFrom).to.deep.equal({ seq: 1, think: '', answer: 'one\n' });
+    expect(detached.resumePoint).to.deep.equal({ offset: 1, think: '', answer: 'one\n' });
 
     const second = scriptedFetch();
     const again = new StreamController(undefined, { ...options, fetch: second.fetch });
-    const { seq, think, answer } = detached.resumeFrom;
-    const resumed = again.resume({ messageId: 'm-held', offset: seq, think, answer });
+    const resumed = again.resume({ messageId: 'm-held', ...detached.resumePoint });
     second.push(agentEvent(2, 'foo\\') + agentEvent(3, 'nbar') + finish(4));
     second.close();
     const end = await resumed;
@@ -192,12 +191,11 @@ describe('StreamController: resume point after a detach', () => {
     controller.detach();
     const detached = await ended;
     // Inside the think block a fresh adapter would route the rest differently: no resume point yet.
-    expect(detached.resumeFrom).to.deep.equal({ seq: 0, think: '', answer: '' });
+    expect(detached.resumePoint).to.deep.equal({ offset: 0, think: '', answer: '' });
 
     const second = scriptedFetch();
     const again = new StreamController(undefined, { ...options, fetch: second.fetch });
-    const { seq, think, answer } = detached.resumeFrom;
-    const resumed = again.resume({ messageId: 'm-tags', offset: seq, think, answer });
+    const resumed = again.resume({ messageId: 'm-tags', ...detached.resumePoint });
     second.push('id: 1\ndata: <think>hmm\n\nid: 2\ndata: more</thi\n\nid: 3\ndata: nk>done\n\nevent: done\nid: 4\ndata: x\n\n');
     second.close();
     const end = await resumed;

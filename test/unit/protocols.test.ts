@@ -152,7 +152,7 @@ describe('protocol adapters', () => {
       // Within one chunk, reasoning comes before content.
       expect(out.think).to.equal('plan. more. aside. done');
       expect(out.answer).to.equal('Answer');
-      expect(out.settled).to.deep.equal([true, false, false]);
+      expect(out.atResumePoint).to.deep.equal([true, false, false]);
     });
 
     it('an unclosed think block stays think text; a partial tag held at the end is flushed', () => {
@@ -243,10 +243,28 @@ describe('protocol adapters', () => {
       expect(run([opening])).to.deep.equal(['step 1\nstep <2>', 'Answer: a < b, </thin> is not a tag<think>again</think> end <thi']);
     });
 
-    it('is settled only while a fresh adapter would route the rest the same', () => {
-      expect(runAdapter('text', [msg(''), msg('\n'), msg('Hi')]).settled).to.deep.equal([true, false, false]);
-      expect(runAdapter('text', [msg('<think>a'), msg('</think>'), msg('b')]).settled).to.deep.equal([false, false, false]);
-      expect(runAdapter('text', [msg('x', { event: 'progress' }), msg('Hi'), msg('', { event: 'done' })]).settled).to.deep.equal([true, false, false]);
+    it('is at a resume point only while a fresh adapter would route the rest the same', () => {
+      expect(runAdapter('text', [msg(''), msg('\n'), msg('Hi')]).atResumePoint).to.deep.equal([true, false, false]);
+      expect(runAdapter('text', [msg('<think>a'), msg('</think>'), msg('b')]).atResumePoint).to.deep.equal([false, false, false]);
+      expect(runAdapter('text', [msg('x', { event: 'progress' }), msg('Hi'), msg('', { event: 'done' })]).atResumePoint).to.deep.equal([true, false, false]);
+    });
+  });
+
+  describe('error reasons', () => {
+    const reasons = (protocol: 'agent' | 'openai' | 'text', data: string, event = '') =>
+      runAdapter(protocol, [msg(data, { event })]).ends.map((end) => (end.op === 'error' ? end.reason : ''));
+
+    it('take the first non-empty reason the server gave', () => {
+      expect(reasons('agent', agentEvent('error', undefined, { finish_reason: '', error: 'boom', message: 'later' }))).to.deep.equal(['boom']);
+      expect(reasons('openai', JSON.stringify({ error: 'plain string' }))).to.deep.equal(['plain string']);
+    });
+
+    it('fall back to a generic reason when there is none', () => {
+      const generic = ['the server reported an error'];
+      expect(reasons('agent', agentEvent('error', undefined, { error: 42 }))).to.deep.equal(generic);
+      expect(reasons('openai', JSON.stringify({ error: { code: 500 } }))).to.deep.equal(generic);
+      expect(reasons('openai', JSON.stringify({ error: '' }))).to.deep.equal(generic);
+      expect(reasons('text', '', 'error')).to.deep.equal(generic);
     });
   });
 

@@ -62,25 +62,25 @@ describe('think-tag router', () => {
     for (const stream of STREAMS) expect(mismatches(stream, (chunks) => route(chunks)), stream).to.deep.equal([]);
   });
 
-  it('is settled only before anything was routed or held', () => {
+  it('is at a resume point only before anything was routed or held', () => {
     const states = (chunks: string[]) => {
       const router = createThinkTagRouter();
-      return chunks.map((c) => (router.push(c), router.settled));
+      return chunks.map((c) => (router.push(c), router.atResumePoint));
     };
-    expect(createThinkTagRouter().settled).to.equal(true);
+    expect(createThinkTagRouter().atResumePoint).to.equal(true);
     expect(states(['', ' ', '<think>', 'a', '</think>', ''])).to.deep.equal([true, false, false, false, false, false]);
     // Outside a think block with nothing held, yet a fresh router would take this <think> for a tag.
     expect(states(['Hi ', '<think>'])).to.deep.equal([false, false]);
     expect(states(['<think>a</think>', '<think>'])).to.deep.equal([false, false]);
   });
 
-  it('whenever settled, a fresh router routes the rest of the stream the same', () => {
+  it('whenever at a resume point, a fresh router routes the rest of the stream the same', () => {
     for (const stream of STREAMS) {
       for (const chunks of splits(stream)) {
         const router = createThinkTagRouter();
         for (let i = 0; i < chunks.length; i++) {
           router.push(chunks[i]!);
-          if (!router.settled) continue;
+          if (!router.atResumePoint) continue;
           const rest = chunks.slice(i + 1);
           const fork = createThinkTagRouter();
           const continued = route(rest, router);

@@ -1,0 +1,250 @@
+/**
+ * The state of one answer (`Run`) and of one request made for it (`Attempt`). Every timer and
+ * wait of a run is registered here, so ending the run releases all of them at once.
+ */
+import type { ResumeParams } from './http.js';
+import { createMessageModel, type MessageModel } from './message-model.js';
+import { isDefaultEvent, parseSeq, type ParsedEvent } from './protocols/adapter.js';
+import { createAdapter, shouldDecodeEscapes, type ProtocolAdapter } from './protocols/index.js';
+import { randomId } from './random-id.js';
+import type { NextAttempt } from './retry-policy.js';
+import type { ResumePoint, StreamConfig, StreamRequest, StreamResult, StreamStats, Transport } from './stream-types.js';
+import type { SseChatError, SseMessage } from './types.js';
+
+/** What a transport (`sse-transport.ts`, `poll-transport.ts`) uses of the controller running it. */
+export interface TransportHost {
+  /** The settings as they are now. */
+  readonly config: StreamConfig;
+  /** The configured `fetch`, or the browser's. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** A response opened: the answer is streaming. */
+  opened(run: Run): void;
+  /** Drops a replay, or applies one message of `attempt`. */
+  receive(run: Run, attempt: Attempt, message: SseMessage): void;
+}
+
+/** Why an attempt was aborted by us: the end marker came, the protocol failed, a timeout, or it was let go. */
+export type AbortReason = 'end-received' | 'protocol-error' | 'heartbeat' | 'connect-timeout' | 'ended';
+
+/** One request (SSE or poll) of a run. */
+export class Attempt {
+  readonly controller = new AbortController();
+  reason: AbortReason | undefined;
+  bytes = 0;
+  lastByteAt = 0;
+  /** Events applied, and replays dropped, by this attempt. */
+  applied = 0;
+  dropped = 0;
+  /** Whether this restart's first event replaced the text yet. */
+  replaced = false;
+
+  constructor(
+    /** It continues the answer from the offset (`offset`, `last-event-id`). */
+    readonly resuming: boolean,
+    /** It asks the answer again: its first event replaces the text shown. */
+    readonly restart = false,
+  ) {}
+
+  abort(reason: AbortReason): void {
+    if (this.controller.signal.aborted) return;
+    this.reason = reason;
+    this.controller.abort();
+  }
+}
+
+export const EMPTY_STATS: Readonly<StreamStats> = Object.freeze({
+  attempts: 0,
+  reconnects: 0,
+  events: 0,
+  bytes: 0,
+  duplicatesDropped: 0,
+  restarts: 0,
+  lastEventAt: undefined,
+  connectedAt: undefined,
+});
+
+/** One answer: everything that lives from `start()`/`resume()` to its end. It is the retry policy's `RetryState`. */
+export class Run {
+  model: MessageModel;
+  adapter: ProtocolAdapter;
+  readonly stats: StreamStats = { ...EMPTY_STATS };
+  /** Settles when the run is over; never rejects. */
+  readonly result: Promise<StreamResult>;
+  resolve!: (result: StreamResult) => void;
+  messageId: string;
+  /** Sequence number of the last event applied: where a reconnect continues. */
+  offset: number;
+  /** Whether the next request continues an answer the server already has. */
+  resuming: boolean;
+  /** Whether this run received a sequence number: its stream can be resumed from `offset`. */
+  seqSeen = false;
+  /** Whether any event of this run was applied (a restart then has text to replace). */
+  touched = false;
+  /** The next attempt asks the answer again and replaces the text shown. */
+  restart = false;
+  /** Reconnect attempts since data last flowed. */
+  retry = 0;
+  /** SSE attempts in a row that failed without a byte. */
+  silentFailures = 0;
+  serverRetry: number | undefined;
+  transport: Transport = 'sse';
+  current: Attempt | undefined;
+  /** The protocol's end marker arrived (or the server said nothing is left): the answer is complete. */
+  endReceived = false;
+  meta: Record<string, unknown> | undefined;
+  protocolError: SseChatError | undefined;
+  /** The run is over (done, error, stopped or detached): nothing of it may act any more. */
+  ended = false;
+  /** Where a new run may resume this answer (see `markResumePoint`). */
+  resumePoint: ResumePoint;
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #wake: (() => void) | undefined;
+
+  constructor(
+    readonly request: StreamRequest,
+    readonly config: Readonly<Pick<StreamConfig, 'protocol' | 'decodeEscapes'>>,
+  ) {
+    this.messageId = request.messageId ?? randomId();
+    this.offset = request.offset ?? 0;
+    this.resuming = request.offset !== undefined;
+    this.adapter = createAdapter(config.protocol);
+    this.model = this.#newModel(request.think, request.answer);
+    this.result = new Promise((resolve) => (this.resolve = resolve));
+    this.resumePoint = { offset: this.offset, think: this.model.think, answer: this.model.answer };
+  }
+
+  /**
+   * Whether a reconnect can continue where the stream broke. Only an id says where that
+   * is: a stream that carried none (most OpenAI-compatible servers) is asked again.
+   */
+  get resumable(): boolean {
+    return this.seqSeen || this.offset > 0;
+  }
+
+  /** Where the next attempt continues the answer, when it resumes. */
+  resumeParams(conversationId: string): ResumeParams | undefined {
+    return this.resuming ? { offset: this.offset, messageId: this.messageId, conversationId } : undefined;
+  }
+
+  /** A reconnect follows: it resumes, or asks the answer again, as the retry policy decided. */
+  prepareReconnect(next: NextAttempt): void {
+    this.stats.reconnects++;
+    this.resuming = next.resume;
+    this.restart = next.restart;
+  }
+
+  #newModel(think?: string, answer?: string): MessageModel {
+    const { protocol, decodeEscapes } = this.config;
+    return createMessageModel({ decodeEscapes: shouldDecodeEscapes(protocol, decodeEscapes), think, answer });
+  }
+
+  /** Forgets the text received so far: the answer starts again. */
+  reset(): void {
+    this.adapter = createAdapter(this.config.protocol);
+    this.model = this.#newModel();
+    this.resumePoint = { offset: this.offset, think: '', answer: '' };
+  }
+
+  /** After an event: when nothing is held back, a new run could resume from here. */
+  markResumePoint(): void {
+    if (this.adapter.atResumePoint && this.model.atResumePoint) {
+      this.resumePoint = { offset: this.offset, think: this.model.think, answer: this.model.answer };
+    }
+  }
+
+  /**
+   * Takes one message (SSE or poll) in: returns the event to apply, or `undefined` for an
+   * id-only block (it only moves the offset), an event the protocol skips, or a replay
+   * (`seq <= offset` in a run that can be resumed: counted and dropped).
+   */
+  accept(attempt: Attempt, message: SseMessage): ParsedEvent | undefined {
+    if (message.data === '' && isDefaultEvent(message)) {
+      // An id-only block, or an empty message: no content in any protocol, but the id
+      // still moves the offset.
+      const seq = parseSeq(message.id);
+      if (seq !== undefined) this.seqSeen = true;
+      if (seq !== undefined && seq > this.offset) this.offset = seq;
+      this.markResumePoint();
+      return undefined;
+    }
+    this.stats.events++;
+    const event = this.adapter.parse(message);
+    if (!event) return undefined;
+    if (event.seq !== undefined && event.seq <= this.offset && this.resumable) {
+      this.stats.duplicatesDropped++;
+      attempt.dropped++;
+      return undefined;
+    }
+    return event;
+  }
+
+  /** `event` is being applied: it moves the offset, and data flowing again resets the retry count. */
+  noteApplied(attempt: Attempt, event: ParsedEvent): void {
+    if (event.messageId) this.messageId = event.messageId; // a server that assigns its own id
+    if (event.seq !== undefined) {
+      this.offset = event.seq;
+      this.seqSeen = true;
+    }
+    this.stats.lastEventAt = Date.now();
+    this.silentFailures = 0;
+    attempt.applied++;
+    // Not on a restart: what it brings was had before, and an answer that keeps breaking
+    // before its end must not restart forever.
+    if (!attempt.restart) this.retry = 0;
+  }
+
+  // --- timers and waits: all released by `release()` --------------------------------------
+
+  timer(fn: () => void, ms: number): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      fn();
+    }, ms);
+    this.#timers.add(timer);
+    return timer;
+  }
+
+  clearTimer(timer: ReturnType<typeof setTimeout> | undefined): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#timers.delete(timer);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.#wake = undefined;
+        resolve();
+      };
+      this.#wake = wake;
+      this.timer(wake, ms);
+    });
+  }
+
+  /** Resolves at the browser's next `online` event, or when the run is released. */
+  untilOnline(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        globalThis.removeEventListener('online', wake);
+        this.#wake = undefined;
+        resolve();
+      };
+      this.#wake = wake;
+      globalThis.addEventListener('online', wake);
+    });
+  }
+
+  /** The run is over: aborts its attempt, clears its timers and ends a wait under way. */
+  release(): void {
+    this.ended = true;
+    this.current?.abort('ended');
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#wake?.();
+  }
+}
+
+/** Whether the browser says it is offline (and can say when it is back). */
+export function isOffline(): boolean {
+  return globalThis.navigator?.onLine === false && typeof globalThis.addEventListener === 'function';
+}
