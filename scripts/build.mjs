@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// One build, three outputs (STYLE §15):
+// One build, three outputs and the manifest:
 //   dist/src/**         npm ESM, one module per source file, dependencies external, + .d.ts
 //   dist/sse-chat.js    one self-contained minified ES module
 //   dist/sse-chat.iife.js  one classic <script> file, global `SseChat`
@@ -18,6 +18,30 @@ const define = { __SSE_CHAT_VERSION__: JSON.stringify(version) };
  * does (`Array.prototype.at`, `crypto.randomUUID`: Chrome 92, Firefox 95, Safari 15.4).
  */
 const TARGET = 'es2022';
+/**
+ * esbuild does not minify the CSS inside Lit's css`…` templates. This drops its comments and
+ * collapses its white space (keeping one space where a selector or value needs it: only
+ * the space around `{`, `}`, `;` and `,` and after `:` goes), about 0.4 KB gzipped.
+ * @type {import('esbuild').Plugin}
+ */
+const minifyCssTemplates = {
+  name: 'minify-css-templates',
+  setup(build) {
+    build.onLoad({ filter: /\.styles\.ts$/ }, async ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const contents = source.replace(/css`([^`]*)`/g, (_, body) => {
+        const css = body
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/\s+/g, ' ')
+          .replace(/\s*([{};,])\s*/g, '$1')
+          .replace(/:\s+/g, ':')
+          .trim();
+        return `css\`${css}\``;
+      });
+      return { contents, loader: 'ts' };
+    });
+  },
+};
 /** The entry of the self-contained files: everything, tags registered. */
 const bundleEntry = 'components/bundle.ts';
 
@@ -36,6 +60,7 @@ export function bundleOptions(format) {
     ...(format === 'iife' ? { globalName: 'SseChat' } : {}),
     minify: true,
     target: TARGET,
+    plugins: [minifyCssTemplates],
     legalComments: 'eof',
     define,
     logLevel: 'warning',
@@ -54,6 +79,40 @@ function moveStrictIntoIife(file) {
   const outside = '"use strict";var SseChat=(()=>{';
   if (!code.startsWith(outside)) throw new Error(`dist/sse-chat.iife.js starts unexpectedly: ${code.slice(0, 40)}`);
   writeFileSync(file, `var SseChat=(()=>{"use strict";${code.slice(outside.length)}`);
+}
+
+/**
+ * esbuild keeps every bundled file's license comment at the end of the file, each under the
+ * list of files it covers: Lit alone repeats its three-line notice for fifteen files, about
+ * 0.5 KB gzipped. This keeps each distinct notice once, under the packages it covers, on
+ * one line. The block follows all the code, so the source map is unaffected.
+ * @param {URL} file
+ */
+function compactLegalComments(file) {
+  const code = readFileSync(file, 'utf8');
+  const start = code.lastIndexOf('/*! Bundled license information:');
+  if (start === -1) return;
+  const end = code.indexOf('*/', start);
+  /** @type {Map<string, Set<string>>} notice → packages */
+  const notices = new Map();
+  let files = [];
+  for (const block of code.slice(start, end).split('\n\n').slice(1)) {
+    const lines = block.split('\n');
+    const paths = lines.filter((line) => /^\S.*:$/.test(line)).map((line) => line.slice(0, -1));
+    files.push(...paths);
+    const text = lines
+      .filter((line) => /^\s/.test(line))
+      .map((line) => line.trim().replace(/^\(\*\*?!?\s*|\s*\*\)$|^\*\s?/g, ''))
+      .filter((line) => line && line !== '@license')
+      .join(' ');
+    if (!text) continue;
+    const packages = notices.get(text) ?? new Set();
+    for (const path of files) packages.add(path.startsWith('@') ? path.split('/', 2).join('/') : path.split('/')[0]);
+    notices.set(text, packages);
+    files = [];
+  }
+  const lines = [...notices].map(([text, packages]) => `${[...packages].join(', ')}: ${text}`);
+  writeFileSync(file, `${code.slice(0, start)}/*! Bundled license information:\n${lines.join('\n')}\n${code.slice(end)}`);
 }
 
 export async function buildAll({ quiet = false } = {}) {
@@ -82,6 +141,7 @@ export async function buildAll({ quiet = false } = {}) {
     build({ ...bundleOptions('iife'), sourcemap: true }),
   ]);
   moveStrictIntoIife(new URL('../dist/sse-chat.iife.js', import.meta.url));
+  for (const name of ['sse-chat.iife.js', 'sse-chat.js']) compactLegalComments(new URL(`../dist/${name}`, import.meta.url));
   execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], {
     cwd: root,
     stdio: 'inherit',
