@@ -27,7 +27,7 @@ import {
   type VariantHooks,
 } from './harness.ts';
 
-/** What bench/ours.ts exports (built only when components/define.ts exists). */
+/** What bench/ours.ts exports (built only when the ours variant runs). */
 export interface OursModule {
   createOurs(stage: HTMLElement, endpoint: string, options: RunOptions, hooks: VariantHooks): Promise<Variant>;
 }

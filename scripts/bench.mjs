@@ -50,7 +50,7 @@
  */
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,7 +131,16 @@ const USAGE = `usage: npm run bench -- [--quick] [--runs=N] [--baseline-cap=SECO
  */
 function parseArgs(argv) {
   /** @type {Options} */
-  const options = { quick: false, runs: 1, baselineCapMs: 60_000, capMs: 120_000, pace: 1000, pacedKb: 60, only: [...VARIANTS], json: null };
+  const options = {
+    quick: false,
+    runs: 1,
+    baselineCapMs: 60_000,
+    capMs: 120_000,
+    pace: 1000,
+    pacedKb: 60,
+    only: [...VARIANTS],
+    json: null,
+  };
   for (const arg of argv) {
     const [name, value] = /** @type {[string, string | undefined]} */ (arg.split(/=(.*)/s, 2));
     const number = () => {
@@ -171,7 +180,7 @@ function fail(message) {
 // --- build and serve (exported with runOnce for ad-hoc scripts, e.g. tracing one run) -----
 
 /**
- * Bundles the page (and the ours entry when the elements exist) in memory.
+ * Bundles the page, and the ours entry when that variant runs, in memory.
  * @param {boolean} withOurs
  * @returns {Promise<Map<string, Uint8Array>>} URL path → file
  */
@@ -191,7 +200,8 @@ export async function bundle(withOurs) {
     define: { __SSE_CHAT_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
   });
-  return new Map(result.outputFiles.map((file) => [`/${relative(outdir, file.path).split(sep).join('/')}`, file.contents]));
+  const urlPath = (/** @type {string} */ file) => `/${relative(outdir, file).split(sep).join('/')}`;
+  return new Map(result.outputFiles.map((file) => [urlPath(file.path), file.contents]));
 }
 
 /**
@@ -364,7 +374,8 @@ export async function runOnce(browser, origin, options) {
 function busyPerKb(samples, total) {
   const tenth = total / 10;
   // Enough samples inside each tenth to say something (a fast run has none).
-  const inside = (/** @type {number} */ from, /** @type {number} */ to) => samples.filter((s) => s.length > from && s.length < to).length;
+  const inside = (/** @type {number} */ from, /** @type {number} */ to) =>
+    samples.filter((s) => s.length > from && s.length < to).length;
   if (samples.length < 10 || inside(0, tenth) < 2 || inside(total - tenth, total) < 2) {
     return { busyPerKbFirst: null, busyPerKbLast: null };
   }
@@ -469,10 +480,11 @@ function table(rows, right) {
  * Prints the table, the notes and the target verdicts.
  * @param {Case[]} cases
  * @param {Map<string, Partial<Record<VariantName, RunResult>>>} results
- * @param {{capMs: number, baselineCapMs: number, paceRate: number, oursAvailable: boolean, only: VariantName[]}} context
+ * @param {{capMs: number, baselineCapMs: number, paceRate: number, only: VariantName[]}} context
  */
-function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable, only }) {
-  const rows = [['case', 'variant', 'total ms', 'busy ms', 'long tasks ms (max)', 'worst frame ms', 'ms/KB first→last', '×floor', '×baseline']];
+function report(cases, results, { capMs, baselineCapMs, paceRate, only }) {
+  const header = ['case', 'variant', 'total ms', 'busy ms', 'long tasks ms (max)', 'worst frame ms'];
+  const rows = [[...header, 'ms/KB first→last', '×floor', '×baseline']];
   /** @type {string[]} */
   const notes = [];
   for (const c of cases) {
@@ -493,15 +505,21 @@ function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable,
         variant === 'baseline' ? '1' : ratioText(c, r, byVariant.baseline),
       ]);
       if (capped) {
-        notes.push(
-          `${c.id} ${variant}: > cap of ${Math.round((variant === 'baseline' ? baselineCapMs : capMs) / 1000)} s (reached ${(r.answerChars / 1000).toFixed(1)} KB of ${c.size / 1000} KB)`,
-        );
+        const capS = Math.round((variant === 'baseline' ? baselineCapMs : capMs) / 1000);
+        const reached = `${(r.answerChars / 1000).toFixed(1)} KB of ${c.size / 1000} KB`;
+        notes.push(`${c.id} ${variant}: > cap of ${capS} s (reached ${reached})`);
       }
-      if (variant === 'floor' && r.identical === false) notes.push(`${c.id} floor: its text differs from the answer received`);
-      if (r.status === 'error' || r.error) notes.push(`${c.id} ${variant}: ${r.status === 'error' ? 'FAILED' : 'page errors'}: ${r.error}`);
+      if (variant === 'floor' && r.identical === false) {
+        notes.push(`${c.id} floor: its text differs from the answer received`);
+      }
+      if (r.status === 'error' || r.error) {
+        notes.push(`${c.id} ${variant}: ${r.status === 'error' ? 'FAILED' : 'page errors'}: ${r.error}`);
+      }
     }
     const pace = byVariant.floor?.eventsPerSec ?? byVariant.baseline?.eventsPerSec;
-    if (c.paced && pace) notes.push(`${c.id}: metered at ${paceRate}/s by the bench server → ${Math.round(pace)} events/s received`);
+    if (c.paced && pace) {
+      notes.push(`${c.id}: metered at ${paceRate}/s by the bench server → ${Math.round(pace)} events/s received`);
+    }
   }
   console.log('');
   console.log(table(rows, [false, false, true, true, true, true, true, true, true]));
@@ -512,16 +530,17 @@ function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable,
     const parts = VARIANTS.flatMap((v) => {
       const r = byVariant[v];
       if (!r || r.busyPerKbFirst == null || r.busyPerKbLast == null) return [];
-      return [`${v} ${fmtSmall(r.busyPerKbFirst)}→${fmtSmall(r.busyPerKbLast)}${r.status === 'capped' ? ' (capped)' : ''}`];
+      const capped = r.status === 'capped' ? ' (capped)' : '';
+      return [`${v} ${fmtSmall(r.busyPerKbFirst)}→${fmtSmall(r.busyPerKbLast)}${capped}`];
     });
-    if (parts.length) console.log(`  ${c.id}: main-thread busy ms per KB, first 10 % → last 10 %: ${parts.join(', ')}`);
+    if (parts.length) {
+      console.log(`  ${c.id}: main-thread busy ms per KB, first 10 % → last 10 %: ${parts.join(', ')}`);
+    }
   }
 
   console.log('\ntargets:');
-  if (!only.includes('ours') || !oursAvailable) {
-    console.log(
-      `  n/a: the ours variant did not run (${oursAvailable ? 'not in --only' : 'components/define.ts does not exist yet'})`,
-    );
+  if (!only.includes('ours')) {
+    console.log('  n/a: the ours variant did not run (--only)');
     return;
   }
   if (!only.includes('floor')) {
@@ -532,7 +551,8 @@ function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable,
   /** @param {string} id */
   const pair = (id) => {
     const r = results.get(id);
-    return r?.ours && r.floor && r.ours.status === 'done' && r.floor.status === 'done' ? { ours: r.ours, floor: r.floor } : null;
+    if (!r?.ours || !r.floor || r.ours.status !== 'done' || r.floor.status !== 'done') return null;
+    return { ours: r.ours, floor: r.floor };
   };
 
   const fastCase = cases.filter((c) => !c.paced).at(-1);
@@ -541,7 +561,8 @@ function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable,
   else if (!fast) console.log('  240 KB fast: no result (a run failed or was capped) — MISSED');
   else {
     const ratio = fast.ours.totalMs / fast.floor.totalMs;
-    console.log(`  240 KB fast: ours ${fmtRatio(ratio)}× floor total time — target ≤ ${TARGET_RATIO}× — ${verdict(ratio <= TARGET_RATIO)}`);
+    const target = `target ≤ ${TARGET_RATIO}× — ${verdict(ratio <= TARGET_RATIO)}`;
+    console.log(`  240 KB fast: ours ${fmtRatio(ratio)}× floor total time — ${target}`);
   }
 
   const pacedCase = cases.find((c) => c.paced);
@@ -549,16 +570,15 @@ function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable,
   if (pacedCase && !paced) console.log(`  ${pacedCase.id}: no result (a run failed or was capped) — MISSED`);
   else if (pacedCase && paced) {
     const ratio = paced.ours.busyMs / paced.floor.busyMs;
-    console.log(
-      `  ${pacedCase.id}: ours main-thread busy ${fmtRatio(ratio)}× floor's — target ≤ ${TARGET_RATIO}× — ${verdict(ratio <= TARGET_RATIO)}`,
-    );
+    const busyTarget = `target ≤ ${TARGET_RATIO}× — ${verdict(ratio <= TARGET_RATIO)}`;
+    console.log(`  ${pacedCase.id}: ours main-thread busy ${fmtRatio(ratio)}× floor's — ${busyTarget}`);
     // Judged on the worst run: "no long task over 50 ms" is about every run, not a typical one.
     const worst = paced.ours.worstLongTaskMs ?? paced.ours.longTaskMaxMs;
     const runs = paced.ours.runs ?? 1;
     const runsNote = runs > 1 ? ` (worst of ${runs} runs; median run ${fmtMs(paced.ours.longTaskMaxMs)} ms)` : '';
-    console.log(
-      `  ${pacedCase.id}: ours longest task ${worst > 0 ? `${fmtMs(worst)} ms` : 'none over 50 ms'}${runsNote} — target none over ${LONG_TASK_MS} ms — ${verdict(worst <= LONG_TASK_MS)}`,
-    );
+    const longest = worst > 0 ? `${fmtMs(worst)} ms` : 'none over 50 ms';
+    const taskTarget = `target none over ${LONG_TASK_MS} ms — ${verdict(worst <= LONG_TASK_MS)}`;
+    console.log(`  ${pacedCase.id}: ours longest task ${longest}${runsNote} — ${taskTarget}`);
   }
 
   // Flat: judged on the paced run's main-thread ms per KB (what a chunk costs, whatever the
@@ -569,25 +589,30 @@ function report(cases, results, { capMs, baselineCapMs, paceRate, oursAvailable,
     const ours = results.get(pacedCase.id)?.ours;
     const first = ours?.busyPerKbFirst;
     const last = ours?.busyPerKbLast;
-    if (!ours || first == null || last == null) console.log(`  ${pacedCase.id}: no busy ms per KB for ours — flatness not judged`);
-    else {
+    if (!ours || first == null || last == null) {
+      console.log(`  ${pacedCase.id}: no busy ms per KB for ours — flatness not judged`);
+    } else {
       const ratio = last / first;
-      console.log(
-        `  ${pacedCase.id}: ours main-thread ms per KB ${fmtSmall(first)} → ${fmtSmall(last)} (last 10 % ÷ first 10 % = ${fmtRatio(ratio)}×) — target flat (≤ ${TARGET_RATIO}×) — ${verdict(ratio <= TARGET_RATIO)}`,
-      );
+      const perKb = `${fmtSmall(first)} → ${fmtSmall(last)} (last 10 % ÷ first 10 % = ${fmtRatio(ratio)}×)`;
+      const target = `target flat (≤ ${TARGET_RATIO}×) — ${verdict(ratio <= TARGET_RATIO)}`;
+      console.log(`  ${pacedCase.id}: ours main-thread ms per KB ${perKb} — ${target}`);
     }
   }
   const wall = cases
     .map((c) => /** @type {const} */ ([c.id, results.get(c.id)?.ours]))
     .filter(([, r]) => r && r.msPerKbFirst !== null && r.msPerKbLast !== null)
-    .map(([id, r]) => `${id} ${fmtRatio(/** @type {number} */ (r?.msPerKbLast) / /** @type {number} */ (r?.msPerKbFirst))}×`);
+    .map(([id, r]) => {
+      const ratio = /** @type {number} */ (r?.msPerKbLast) / /** @type {number} */ (r?.msPerKbFirst);
+      return `${id} ${fmtRatio(ratio)}×`;
+    });
   if (wall.length) console.log(`  (wall ms per KB, last 10 % ÷ first 10 %, informative: ${wall.join(', ')})`);
 
-  const checked = cases.map((c) => /** @type {const} */ ([c.id, results.get(c.id)?.ours?.identical])).filter(([, v]) => v !== undefined);
+  const checked = cases
+    .map((c) => /** @type {const} */ ([c.id, results.get(c.id)?.ours?.identical]))
+    .filter(([, v]) => v !== undefined);
   const all = checked.every(([, v]) => v === true);
-  console.log(
-    `  identical to rendering the whole answer at once: ${checked.map(([id, v]) => `${id} ${v === true ? 'yes' : v === false ? 'NO' : 'unchecked'}`).join(', ')} — ${verdict(all)}`,
-  );
+  const perCase = checked.map(([id, v]) => `${id} ${v === true ? 'yes' : v === false ? 'NO' : 'unchecked'}`).join(', ');
+  console.log(`  identical to rendering the whole answer at once: ${perCase} — ${verdict(all)}`);
   const detail = cases.map((c) => results.get(c.id)?.ours).find((r) => r?.identical === false)?.detail;
   if (detail) console.log(`    first difference: ${detail}`);
 }
@@ -598,11 +623,7 @@ async function main() {
   const options = parseArgs(process.argv.slice(2));
   chromiumPath();
   const started = Date.now();
-  const oursAvailable = existsSync(join(root, 'components', 'define.ts'));
-  const variants = VARIANTS.filter((v) => options.only.includes(v) && (v !== 'ours' || oursAvailable));
-  if (options.only.includes('ours') && !oursAvailable) {
-    console.error('bench: components/define.ts does not exist yet — the ours variant is skipped');
-  }
+  const variants = VARIANTS.filter((v) => options.only.includes(v));
   const cases = casesFor(options);
 
   const files = await bundle(variants.includes('ours'));
@@ -633,7 +654,8 @@ async function main() {
           const r = await once(c, variant);
           (runs[variant] ??= []).push(r);
           const how = r.status === 'done' ? '' : ` (${r.status}${r.error ? `: ${r.error}` : ''})`;
-          console.error(`bench: ${c.id} ${variant}${options.runs > 1 ? ` #${i + 1}` : ''}: ${fmtMs(r.totalMs)} ms${how}`);
+          const run = options.runs > 1 ? ` #${i + 1}` : '';
+          console.error(`bench: ${c.id} ${variant}${run}: ${fmtMs(r.totalMs)} ms${how}`);
         }
       }
       results.set(c.id, Object.fromEntries(Object.entries(runs).map(([v, list]) => [v, median(list)])));
@@ -644,11 +666,12 @@ async function main() {
   }
 
   console.log(`sse-chat bench — ${browserVersion}, ${options.runs} run(s) per case (median), prompt "${PROMPT}"`);
-  report(cases, results, { capMs: options.capMs, baselineCapMs: options.baselineCapMs, paceRate: options.pace, oursAvailable, only: options.only });
+  const { capMs, baselineCapMs, pace: paceRate, only } = options;
+  report(cases, results, { capMs, baselineCapMs, paceRate, only });
   await benchBlocks();
   console.log(`\n(${Math.round((Date.now() - started) / 1000)} s)`);
   if (options.json) {
-    const json = { version, cases, options, oursAvailable, results: Object.fromEntries(results) };
+    const json = { version, cases, options, results: Object.fromEntries(results) };
     writeFileSync(options.json, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`results written to ${options.json}`);
   }
@@ -670,14 +693,22 @@ async function benchBlocks() {
     logLevel: 'warning',
   });
   const code = bundle.outputFiles[0]?.text ?? '';
-  /** @type {{measureBlocks: () => Array<{name: string, chars: number, takes: number, firstMs: number, lastMs: number, totalMs: number, identical: boolean}>}} */
+  /**
+   * @typedef {{name: string, chars: number, takes: number, firstMs: number, lastMs: number, totalMs: number,
+   *   identical: boolean}} BlockRow  one answer shape, as bench/blocks.ts measures it
+   * @type {{measureBlocks: () => BlockRow[]}}
+   */
   const { measureBlocks } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
   const rows = measureBlocks();
   console.log('\nrenderer alone (lex + render, no sanitizing or DOM; 5-character chunks, one take() per 16):');
-  console.log(`${'answer'.padEnd(24)} ${'chars'.padStart(7)} ${'takes'.padStart(6)}  ms per take, first 10 % → last 10 %  ${'total ms'.padStart(8)}  identical`);
+  const line = (/** @type {string[]} */ [name, chars, takes, per, total, identical]) => {
+    const counts = `${name.padEnd(24)} ${chars.padStart(7)} ${takes.padStart(6)}`;
+    return `${counts}  ${per.padEnd(36)} ${total.padStart(8)}  ${identical}`;
+  };
+  console.log(line(['answer', 'chars', 'takes', 'ms per take, first 10 % → last 10 %', 'total ms', 'identical']));
   for (const r of rows) {
     const per = `${r.firstMs.toFixed(3)} → ${r.lastMs.toFixed(3)} (${(r.lastMs / r.firstMs).toFixed(2)}×)`;
-    console.log(`${r.name.padEnd(24)} ${String(r.chars).padStart(7)} ${String(r.takes).padStart(6)}  ${per.padEnd(36)} ${fmtMs(r.totalMs).padStart(8)}  ${r.identical ? 'yes' : 'NO'}`);
+    console.log(line([r.name, String(r.chars), String(r.takes), per, fmtMs(r.totalMs), r.identical ? 'yes' : 'NO']));
   }
 }
 

@@ -10,13 +10,10 @@ import { build } from 'esbuild';
 import { buildAll, bundleOptions } from './build.mjs';
 
 /**
- * 56 KB gzipped for the file legacy pages load with a <script> tag. Issue 4 asked for 45 KB,
- * but the four fixed runtime dependencies alone (marked, DOMPurify, Lit, fetch-event-source)
- * take about 34 KB of it gzipped, which would leave 11 KB for the elements, the stream
- * controller and the incremental renderer (about 20 KB). So the budget is the measured size
- * (53.9 KB when it was set, 55.2 KB with the frozen list and table children) plus room for
- * small changes: it catches a regression, such as a
- * dependency bundled twice or in its development build (README, Design notes).
+ * 56 KB gzipped for the file legacy pages load with a <script> tag: the measured size plus
+ * room for small changes, so that a regression fails the check — a dependency bundled twice
+ * or in its development build, a large new module. The runtime dependencies take about
+ * 34 KB of it; where the rest goes: bench/README.md#bundle-size.
  */
 export const BUDGET_BYTES = 56 * 1024;
 

@@ -8,6 +8,8 @@
  * First the manifest (dist/custom-elements.json, generated from the elements' JSDoc) is
  * checked against the sources: every attribute, event, part and `--sse-chat-*` custom
  * property is listed, with types and the light defaults of components/tokens.styles.ts.
+ * And against README.md: every name the manifest lists appears there in code, as
+ * `` `name`` (a backtick, then the name).
  *
  * Then `storybook-static/` is served on a loopback port (node:http) and each entry of its
  * index.json is opened in a fresh page: stories as `iframe.html?id=<id>&viewMode=story`,
@@ -54,6 +56,16 @@ function report(ok, line) {
   console.log(`${ok ? '  ok  ' : '  FAIL'} ${line}`);
 }
 
+/**
+ * One line of the manifest check, `<tag>: <label>`, passed when `bad` is empty: then it ends
+ * with how many were checked, else with what is wrong (after `prefix`).
+ * @param {string} tag @param {string} label @param {string[]} bad @param {number} count
+ * @param {{prefix?: string, separator?: string}} [options]
+ */
+function reportList(tag, label, bad, count, { prefix = '', separator = ', ' } = {}) {
+  report(bad.length === 0, `${tag}: ${label}${bad.length ? ` — ${prefix}${bad.join(separator)}` : ` (${count})`}`);
+}
+
 // --- 1. the manifest --------------------------------------------------------------------
 
 /**
@@ -72,15 +84,17 @@ function checkManifest() {
   }
   const manifest = JSON.parse(readFileSync(file, 'utf8'));
   /** @type {Declaration[]} */
-  const declarations = manifest.modules.flatMap((/** @type {{declarations?: Declaration[]}} */ m) => m.declarations ?? []);
+  const declarations = manifest.modules.flatMap(
+    (/** @type {{declarations?: Declaration[]}} */ m) => m.declarations ?? [],
+  );
   const tokens = tokenDefaults();
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const elements = {
     'sse-chat': {
       source: 'components/sse-chat.ts',
-      attributes: ['endpoint', 'method', 'protocol', 'max-retries', 'retry-delay', 'retry-max-delay', 'heartbeat-timeout', 'decode-escapes',
-        'connect-timeout', 'conversation-id', 'history-endpoint', 'stop-endpoint', 'poll-endpoint', 'placeholder', 'disabled', 'theme',
-        'status', 'retry-attempt', 'retry-max'],
+      attributes: ['endpoint', 'method', 'protocol', 'max-retries', 'retry-delay', 'retry-max-delay',
+        'heartbeat-timeout', 'decode-escapes', 'connect-timeout', 'conversation-id', 'history-endpoint',
+        'stop-endpoint', 'poll-endpoint', 'placeholder', 'disabled', 'theme', 'status', 'retry-attempt', 'retry-max'],
       properties: ['headers', 'body', 'fetch', 'strings', 'messages', 'stats'],
       methods: ['send', 'stop', 'resume', 'clear'],
       events: ['sse-status', 'sse-message', 'sse-done', 'sse-error', 'sse-event'],
@@ -104,28 +118,35 @@ function checkManifest() {
     }
     const members = element.members ?? [];
     const described = (/** @type {Item | undefined} */ item) => Boolean(item?.description?.trim());
-    const missing = (/** @type {string[]} */ names, /** @type {(name: string) => boolean} */ ok) => names.filter((name) => !ok(name));
+    const missing = (/** @type {string[]} */ names, /** @type {(name: string) => boolean} */ ok) =>
+      names.filter((name) => !ok(name));
 
     const attributes = element.attributes ?? [];
     const badAttributes = missing(want.attributes, (name) => {
       const item = attributes.find((a) => a.name === name);
       return Boolean(item?.type?.text) && described(item);
     });
-    report(badAttributes.length === 0, `${tag}: attributes listed with type and description${badAttributes.length ? ` — missing or bare: ${badAttributes.join(', ')}` : ` (${attributes.length})`}`);
+    reportList(tag, 'attributes listed with type and description', badAttributes, attributes.length, {
+      prefix: 'missing or bare: ',
+    });
 
     const publicFields = members.filter((m) => m.kind === 'field' && m.privacy !== 'private' && !m.static);
     const badFields = [
       ...missing(want.properties, (name) => publicFields.some((m) => m.name === name)),
       ...publicFields.filter((m) => !m.type?.text || !described(m)).map((m) => m.name),
     ];
-    report(badFields.length === 0, `${tag}: properties listed with type and description${badFields.length ? ` — missing or bare: ${badFields.join(', ')}` : ` (${publicFields.length})`}`);
+    reportList(tag, 'properties listed with type and description', badFields, publicFields.length, {
+      prefix: 'missing or bare: ',
+    });
 
     const methods = members.filter((m) => m.kind === 'method' && m.privacy !== 'private' && m.privacy !== 'protected');
     const badMethods = missing(want.methods, (name) => described(methods.find((m) => m.name === name)));
     const leaked = members.filter((m) => m.privacy === 'private' || m.name.startsWith('#')).map((m) => m.name);
+    const missingMethods = badMethods.length ? ` — missing: ${badMethods.join(', ')}` : '';
+    const privateMembers = leaked.length ? ` — private: ${leaked.join(', ')}` : '';
     report(
       badMethods.length === 0 && leaked.length === 0,
-      `${tag}: methods described, no private members${badMethods.length ? ` — missing: ${badMethods.join(', ')}` : ''}${leaked.length ? ` — private: ${leaked.join(', ')}` : ''}`,
+      `${tag}: methods described, no private members${missingMethods}${privateMembers}`,
     );
 
     const events = element.events ?? [];
@@ -133,26 +154,36 @@ function checkManifest() {
       ...missing(want.events, (name) => events.some((e) => e.name === name && e.type?.text && described(e))),
       ...events.filter((e) => !want.events.includes(e.name)).map((e) => `unexpected ${e.name}`),
     ];
-    report(badEvents.length === 0, `${tag}: events (@fires) with types${badEvents.length ? ` — ${badEvents.join(', ')}` : ` (${events.length})`}`);
+    reportList(tag, 'events (@fires) with types', badEvents, events.length);
 
     const parts = new Set((element.cssParts ?? []).map((p) => p.name));
-    const rendered = new Set([...readFileSync(join(root, want.source), 'utf8').matchAll(/\bpart="([a-z-]+)"/g)].map((m) => m[1] ?? ''));
-    const badParts = [...[...rendered].filter((p) => !parts.has(p)).map((p) => `undocumented ${p}`), ...[...parts].filter((p) => !rendered.has(p)).map((p) => `stale ${p}`)];
-    report(badParts.length === 0, `${tag}: @csspart matches the rendered parts${badParts.length ? ` — ${badParts.join(', ')}` : ` (${parts.size})`}`);
+    const source = readFileSync(join(root, want.source), 'utf8');
+    const rendered = new Set([...source.matchAll(/\bpart="([a-z-]+)"/g)].map((m) => m[1] ?? ''));
+    const badParts = [
+      ...[...rendered].filter((p) => !parts.has(p)).map((p) => `undocumented ${p}`),
+      ...[...parts].filter((p) => !rendered.has(p)).map((p) => `stale ${p}`),
+    ];
+    reportList(tag, '@csspart matches the rendered parts', badParts, parts.size);
 
     const props = element.cssProperties ?? [];
     const badProps = [
       ...want.cssProperties.filter((name) => !props.some((p) => p.name === name)).map((name) => `missing ${name}`),
       ...props.filter((p) => !(p.name in tokens)).map((p) => `unknown ${p.name}`),
-      ...props.filter((p) => p.name in tokens && p.default !== tokens[p.name]).map((p) => `${p.name} default ${p.default} ≠ ${tokens[p.name]}`),
+      ...props
+        .filter((p) => p.name in tokens && p.default !== tokens[p.name])
+        .map((p) => `${p.name} default ${p.default} ≠ ${tokens[p.name]}`),
       ...props.filter((p) => !described(p)).map((p) => `${p.name} undescribed`),
     ];
-    report(badProps.length === 0, `${tag}: @cssprop with the light defaults of tokens.styles.ts${badProps.length ? ` — ${badProps.join('; ')}` : ` (${props.length})`}`);
+    reportList(tag, '@cssprop with the light defaults of tokens.styles.ts', badProps, props.length, {
+      separator: '; ',
+    });
 
     // The README documents the same API: every name the manifest lists stands there in code.
-    const names = [attributes, publicFields, methods, events, element.cssParts ?? [], props].flat().map((item) => item.name);
-    const undocumented = [...new Set(names)].filter((name) => !readme.includes(`\`${name}`));
-    report(undocumented.length === 0, `${tag}: README.md documents every manifest name${undocumented.length ? ` — missing: ${undocumented.join(', ')}` : ` (${new Set(names).size})`}`);
+    const names = new Set(
+      [attributes, publicFields, methods, events, element.cssParts ?? [], props].flat().map((item) => item.name),
+    );
+    const undocumented = [...names].filter((name) => !readme.includes(`\`${name}`));
+    reportList(tag, 'README.md documents every manifest name', undocumented, names.size, { prefix: 'missing: ' });
   }
 }
 
@@ -254,15 +285,24 @@ async function openEntry(browser, origin, entry, docsStories) {
   const problems = [];
   let warnings = 0;
   // Chromium asks every page for /favicon.ico by itself; Storybook's pages link favicon.svg.
-  const favicon = (/** @type {string | undefined} */ url) => url !== undefined && new URL(url, origin).pathname === '/favicon.ico';
+  const favicon = (/** @type {string | undefined} */ url) =>
+    url !== undefined && new URL(url, origin).pathname === '/favicon.ico';
   page.on('console', (message) => {
-    if (message.type() === 'error' && !favicon(message.location().url)) problems.push(`console.error: ${message.text()}`);
+    if (message.type() === 'error' && !favicon(message.location().url)) {
+      problems.push(`console.error: ${message.text()}`);
+    }
     if (message.type() === 'warn') warnings++;
   });
-  page.on('pageerror', (error) => problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('pageerror', (error) => {
+    problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  page.on('requestfailed', (request) => {
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
+  });
   page.on('response', (response) => {
-    if (response.status() >= 400 && !favicon(response.url())) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    if (response.status() >= 400 && !favicon(response.url())) {
+      problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    }
   });
   page.on('dialog', (dialog) => {
     problems.push(`dialog (${dialog.type()}): ${dialog.message()}`);
@@ -271,7 +311,8 @@ async function openEntry(browser, origin, entry, docsStories) {
   await page.evaluateOnNewDocument(hookChannel);
   let state = '';
   try {
-    await page.goto(`${origin}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${entry.type}`, { waitUntil: 'load' });
+    const url = `${origin}/iframe.html?id=${encodeURIComponent(entry.id)}&viewMode=${entry.type}`;
+    await page.goto(url, { waitUntil: 'load' });
     if (entry.type === 'story') {
       const handle = await page.waitForFunction(
         (id) => {
@@ -290,14 +331,17 @@ async function openEntry(browser, origin, entry, docsStories) {
       const shown = await page.evaluate(describeState);
       state = shown.text;
       const named = namedStatus(entry.id);
-      if (named && shown.status !== named) problems.push(`named for status="${named}" but shows status="${shown.status}"`);
+      if (named && shown.status !== named) {
+        problems.push(`named for status="${named}" but shows status="${shown.status}"`);
+      }
     } else {
       await page.waitForFunction(
         (ids) => {
           // @ts-ignore the page's
           const events = /** @type {Array<{name: string, payload: any}>} */ (window.__storyTest);
           const finished = new Set(events.filter((e) => e.name === 'storyFinished').map((e) => e.payload?.storyId));
-          return events.some((e) => e.name === 'docsRendered') && ids.every((/** @type {string} */ id) => finished.has(id));
+          const rendered = events.some((e) => e.name === 'docsRendered');
+          return rendered && ids.every((/** @type {string} */ id) => finished.has(id));
         },
         { timeout: ENTRY_TIMEOUT_MS, polling: 50 },
         docsStories,
@@ -313,7 +357,8 @@ async function openEntry(browser, origin, entry, docsStories) {
       const wanted = docsTableNames(entry.title);
       const absent = wanted.filter((name) => !table.includes(name));
       if (absent.length) problems.push(`docs table lacks ${absent.join(', ')}`);
-      state = `${docsStories.length} stories, table lists ${wanted.length - absent.length}/${wanted.length} manifest names`;
+      const listed = `${wanted.length - absent.length}/${wanted.length}`;
+      state = `${docsStories.length} stories, table lists ${listed} manifest names`;
     }
   } catch (error) {
     problems.push(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
@@ -331,7 +376,10 @@ async function renderErrors(/** @type {import('puppeteer-core').Page} */ page) {
     const events = /** @type {Array<{name: string, payload: any}>} */ (/** @type {any} */ (window).__storyTest ?? []);
     return events
       .filter((e) => e.name !== 'storyFinished' && e.name !== 'docsRendered')
-      .map((e) => `${e.name}: ${typeof e.payload === 'object' ? (e.payload?.message ?? JSON.stringify(e.payload)) : e.payload}`);
+      .map((e) => {
+        const detail = typeof e.payload === 'object' ? (e.payload?.message ?? JSON.stringify(e.payload)) : e.payload;
+        return `${e.name}: ${detail}`;
+      });
   });
 }
 
@@ -373,7 +421,9 @@ function describeState() {
   const messages = [...(root?.querySelectorAll('sse-message') ?? [])];
   return {
     status: messages[0]?.getAttribute('status') ?? null,
-    text: messages.map((m) => `sse-message status=${m.getAttribute('status')}${m.hasAttribute('thinking') ? ' thinking' : ''}`).join(', '),
+    text: messages
+      .map((m) => `sse-message status=${m.getAttribute('status')}${m.hasAttribute('thinking') ? ' thinking' : ''}`)
+      .join(', '),
   };
 }
 
@@ -403,10 +453,11 @@ async function testStories() {
   const { server, origin } = args.url
     ? { server: undefined, origin: args.url.replace(/\/$/, '') }
     : /** @type {{server: import('node:http').Server, origin: string}} */ (await serve(staticDir));
+  const index = args.url
+    ? await (await fetch(`${origin}/index.json`)).json()
+    : JSON.parse(readFileSync(indexFile, 'utf8'));
   /** @type {Array<{id: string, type: 'story' | 'docs', title: string, importPath: string}>} */
-  const entries = Object.values(
-    args.url ? (await (await fetch(`${origin}/index.json`)).json()).entries : JSON.parse(readFileSync(indexFile, 'utf8')).entries,
-  );
+  const entries = Object.values(index.entries);
   const selected = entries.filter((e) => !args.only || e.id.includes(args.only));
   console.log(`stories (${args.url ?? staticDir.slice(root.length)}: ${selected.length} entries)`);
   if (!args.only && !selected.some((e) => e.type === 'story')) report(false, 'the storybook has stories');
@@ -419,11 +470,15 @@ async function testStories() {
   try {
     for (const entry of selected) {
       const started = Date.now();
-      const docsStories = entries.filter((e) => e.type === 'story' && e.importPath === entry.importPath).map((e) => e.id);
+      const docsStories = entries
+        .filter((e) => e.type === 'story' && e.importPath === entry.importPath)
+        .map((e) => e.id);
       const { problems, state } = await openEntry(browser, origin, entry, docsStories);
       const ms = Date.now() - started;
       report(problems.length === 0, `${entry.id.padEnd(44)} ${state}  ${ms} ms`);
-      for (const problem of problems) console.log(`         ${problem.length > 400 ? `${problem.slice(0, 400)}…` : problem}`);
+      for (const problem of problems) {
+        console.log(`         ${problem.length > 400 ? `${problem.slice(0, 400)}…` : problem}`);
+      }
     }
   } finally {
     await browser.close();

@@ -18,7 +18,7 @@ import { createFixtureRoutes } from './fixtures.js';
 import { HttpError, header, intParam, queryObject, readJson, sendJson, sendText } from './http.js';
 import { createJobStore, jobSnapshot } from './jobs.js';
 import { createRelayProducer } from './relay.js';
-import { MAX_SIZE } from './script.js';
+import { MAX_SIZE } from './answer-script.js';
 import { hang, streamJob } from './stream.js';
 
 export { formatEvent } from './sse.js';
@@ -290,8 +290,8 @@ export function createSseChatServer(options = {}) {
   }
 
   /**
-   * `GET /history`: the messages of a conversation, oldest first (DESIGN §4.8). Each answer
-   * kept by the store gives the user's question then the assistant's answer; a running
+   * `GET /history`: the messages of a conversation, oldest first. Each answer kept by the
+   * store gives the user's question then the assistant's answer; a running
    * answer is `pending`, with the texts of the events `1..offset` so that a client resuming
    * the stream from `offset` gets exactly the rest.
    * @type {Handler}
@@ -387,7 +387,9 @@ export function createSseChatServer(options = {}) {
 }
 
 /**
- * @typedef {object} HistoryMessage one message of `GET /history`
+ * @typedef {object} HistoryMessage one message of `GET /history`, as sent. The client's
+ *   reading of it (`parseHistory` in src/history.ts) is the source of truth; this JSDoc copy
+ *   exists because the server is plain JavaScript and cannot import that TypeScript module.
  * @property {string} id  the answer's message_id; `<message_id>:q` for the question
  * @property {'user' | 'assistant'} author
  * @property {string} think  decoded text

@@ -5,11 +5,11 @@
  * of connections follow the log from any offset.
  *
  * What a job says comes from a *producer* (see {@link Producer}): the scripted one
- * (`scripted.js`, the default) or the relay of an OpenAI-compatible upstream (`relay.js`).
+ * (`scripted-producer.js`, the default) or the relay of an OpenAI-compatible upstream (`relay.js`).
  * The store owns everything else: the log, stop, retention, eviction, close.
  */
 import { randomUUID } from 'node:crypto';
-import { scriptedProducer } from './scripted.js';
+import { scriptedProducer } from './scripted-producer.js';
 
 /**
  * @typedef {object} LogEntry
@@ -40,7 +40,7 @@ import { scriptedProducer } from './scripted.js';
 /**
  * @typedef {object} JobEvent an event a producer appends to a job's log
  * @property {string} [event]  SSE event name, only for non-protocol events
- * @property {Record<string, unknown>} payload  an agent-protocol object (DESIGN §5.1)
+ * @property {Record<string, unknown>} payload  an agent-protocol object (docs/design.md#the-agent-protocol)
  * @property {boolean} [final]  the job's last event (`finish` or `error`)
  */
 

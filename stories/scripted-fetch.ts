@@ -1,7 +1,7 @@
 /**
  * A `fetch` for stories: a stand-in for the reference server (`server/`) that serves scripted
- * answers in the `agent` protocol (DESIGN §5.1) without a network, so every story runs from
- * the static Storybook alone. Pass it as `<sse-chat>`'s `fetch` property.
+ * answers in the `agent` protocol (docs/design.md#the-agent-protocol) without a network, so
+ * every story runs from the static Storybook alone. Pass it as `<sse-chat>`'s `fetch` property.
  *
  * What it does, like the reference server:
  * - `POST endpoint` (or `GET` with the request in the query) starts the next scripted answer
@@ -19,6 +19,8 @@
  * Faults are scripted per request of an answer (`faults[0]` the first request, `faults[1]` the
  * first resume, …), like the reference server's `?faults=`; see {@link Fault}.
  */
+
+import type { HistoryMessage } from '../src/history.js';
 
 /** What request `i` of an answer does instead of (or before) streaming normally. */
 export type Fault =
@@ -46,16 +48,17 @@ export interface AnswerScript {
   faults?: readonly Fault[];
 }
 
-/** A message of the history endpoint's answer (DESIGN §4.8). */
-export interface ScriptedHistoryMessage {
-  id: string;
-  author: 'user' | 'assistant';
-  think?: string;
-  answer: string;
-  status: 'available' | 'pending';
-  /** For a `pending` answer: the sequence number `think`/`answer` end at. */
-  offset?: number;
-}
+/**
+ * A message of the history endpoint's answer, as sent. The element reads it into a
+ * {@link HistoryMessage} (src/history.ts, the source of truth): the fields below are the ones
+ * the wire writes differently — `think` and `offset` may be left out, and `status` is
+ * `available` or `pending` (a stopped answer is `available` with `stopped: true`).
+ */
+export type ScriptedHistoryMessage = Pick<HistoryMessage, 'id' | 'author' | 'answer'> &
+  Partial<Pick<HistoryMessage, 'think' | 'offset'>> & {
+    status: 'available' | 'pending';
+    stopped?: true;
+  };
 
 export interface ScriptedServerOptions {
   /** The answers to questions, in the order they are asked (the last one repeats). */
@@ -152,7 +155,8 @@ export function createScriptedServer(options: ScriptedServerOptions = {}): Scrip
 
     let job = jobs.get(messageId);
     if (!job) {
-      // A resume must continue an answer, never start one (DESIGN §5.4).
+      // A resume must continue an answer, never start one: a new generation would not match
+      // the text the client already shows.
       if (offset !== undefined) return json(404, { error: `unknown message ${messageId}` });
       const script = answers[Math.min(asked++, answers.length - 1)];
       if (!script) return json(404, { error: 'no scripted answer' });

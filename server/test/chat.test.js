@@ -1,7 +1,7 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { scriptFor } from '../script.js';
+import { scriptFor } from '../answer-script.js';
 import { decodeTexts, parseSse, postChat, readBody, startServer, waitFor } from './helpers.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */

@@ -1,7 +1,7 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { scriptFor } from '../script.js';
+import { scriptFor } from '../answer-script.js';
 import { decodeTexts, fakeTime, parseSse, readBody, startServer } from './helpers.js';
 
 /** Answers are generated on a fake clock (one event per 10 ms), so a test can stop anywhere. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createJobStore } from '../jobs.js';
-import { scriptFor } from '../script.js';
+import { scriptFor } from '../answer-script.js';
 import { decodeTexts, fakeTime } from './helpers.js';
 
 /** @param {ReturnType<typeof fakeTime>} time @param {object} [options] */

@@ -12,6 +12,8 @@
  * concatenation of the dispatched events' data; `event: done` ends the answer, `event: error`
  * fails it, and any other event type reaches the page as an `sse-event` with
  * `{type, data, id}` (`id`: that event's own `id:` field, `''` when none).
+ *
+ * The cases, and what a fetch-based widget cannot observe: docs/conformance.md.
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/define.js';

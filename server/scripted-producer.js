@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * The scripted producer: the default answer of the reference server, a deterministic
- * think-then-answer text (`script.js`) cut into small chunks and appended at a steady pace.
+ * think-then-answer text (`answer-script.js`) cut into small chunks and appended at a steady pace.
  */
-import { chunkText, hashString, scriptFor } from './script.js';
+import { chunkText, hashString, scriptFor } from './answer-script.js';
 
 /** With `chunkMs === 0` the whole answer is appended in batches of this many events. */
 const BATCH_SIZE = 200;

@@ -1,7 +1,7 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunkText, scriptFor } from '../script.js';
+import { chunkText, scriptFor } from '../answer-script.js';
 import { formatEvent } from '../sse.js';
 
 const PROMPTS = ['hello', 'how do retries work?', 'render markdown', 'a', 'b', 'c', 'd'];
