@@ -387,13 +387,13 @@ export function createSseChatServer(options = {}) {
 }
 
 /**
- * @typedef {object} HistoryMessage one message of `GET /history`, as sent. The client's
- *   reading of it (`parseHistory` in src/history.ts) is the source of truth; this JSDoc copy
+ * @typedef {object} HistoryMessage one message of `GET /history`, as sent. Its type in
+ *   src/history.ts (`HistoryWireMessage`, read by `parseHistory`) is the source of truth; this JSDoc copy
  *   exists because the server is plain JavaScript and cannot import that TypeScript module.
  * @property {string} id  the answer's message_id; `<message_id>:q` for the question
  * @property {'user' | 'assistant'} author
- * @property {string} think  decoded text
- * @property {string} answer  decoded text (the prompt, for the user)
+ * @property {string} think
+ * @property {string} answer  the prompt, for the user
  * @property {'available' | 'pending'} status  `pending` while the answer is being generated
  * @property {number} offset  the seq the texts end at: resume the stream from here
  * @property {true} [stopped]  the answer was stopped

@@ -6,6 +6,19 @@
  *
  * A malformed message is skipped with one console warning; the others are kept.
  */
+/** One message as the history endpoint sends it (`think` and `offset` may be left out). */
+export interface HistoryWireMessage {
+  id: string | number;
+  author: 'user' | 'assistant';
+  think?: string;
+  answer: string;
+  /** A stopped answer is `available` with `stopped: true`. */
+  status: 'available' | 'pending';
+  stopped?: boolean;
+  offset?: number;
+}
+
+/** A history message as the element uses it. */
 export interface HistoryMessage {
   id: string;
   author: 'user' | 'assistant';

@@ -20,7 +20,7 @@
  * first resume, …), like the reference server's `?faults=`; see {@link Fault}.
  */
 
-import type { HistoryMessage } from '../src/history.js';
+import type { HistoryWireMessage } from '../src/history.js';
 
 /** What request `i` of an answer does instead of (or before) streaming normally. */
 export type Fault =
@@ -48,17 +48,8 @@ export interface AnswerScript {
   faults?: readonly Fault[];
 }
 
-/**
- * A message of the history endpoint's answer, as sent. The element reads it into a
- * {@link HistoryMessage} (src/history.ts, the source of truth): the fields below are the ones
- * the wire writes differently — `think` and `offset` may be left out, and `status` is
- * `available` or `pending` (a stopped answer is `available` with `stopped: true`).
- */
-export type ScriptedHistoryMessage = Pick<HistoryMessage, 'id' | 'author' | 'answer'> &
-  Partial<Pick<HistoryMessage, 'think' | 'offset'>> & {
-    status: 'available' | 'pending';
-    stopped?: true;
-  };
+/** A message of the history endpoint's answer, as sent (the type lives with its parser). */
+export type ScriptedHistoryMessage = HistoryWireMessage;
 
 export interface ScriptedServerOptions {
   /** The answers to questions, in the order they are asked (the last one repeats). */
