@@ -51,6 +51,8 @@ export interface SseChatEventMap {
 }
 
 declare global {
+  // Declaration merging: an empty body is the point, it adds our events to the DOM's map.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface GlobalEventHandlersEventMap extends SseChatEventMap {}
 }
 

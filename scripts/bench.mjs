@@ -275,13 +275,13 @@ function meter(res, rate) {
     if (queue.length > 0) timer = setTimeout(flush, 1);
     else if (ending) end();
   };
-  // @ts-ignore the reference server calls write(chunk) and reads the boolean only
+  // @ts-expect-error the reference server calls write(chunk) and reads the boolean only
   res.write = (chunk) => {
     queue.push(chunk);
     timer ??= setTimeout(flush, 0);
     return true;
   };
-  // @ts-ignore the reference server calls end() without arguments
+  // @ts-expect-error the reference server calls end() without arguments
   res.end = () => {
     ending = true;
     timer ??= setTimeout(flush, 0);
@@ -333,17 +333,17 @@ export async function runOnce(browser, origin, options) {
   });
   /** Busy ms so far and the answer length, for the busy time per KB. */
   const sample = async () => {
-    // @ts-ignore window.__bench is the page's
+    // @ts-expect-error window.__bench is the page's
     const [metrics, length] = await Promise.all([page.metrics(), page.evaluate(() => window.__bench.length())]);
     return { busy: (metrics.TaskDuration ?? 0) * 1000, length: /** @type {number} */ (length) };
   };
   try {
     await page.goto(`${origin}/`, { waitUntil: 'load' });
-    // @ts-ignore
+    // @ts-expect-error window.__bench is the page's
     await page.evaluate((o) => window.__bench.prepare(o), options);
     const before = await page.metrics();
     let running = true;
-    // @ts-ignore
+    // @ts-expect-error window.__bench is the page's
     const run = page.evaluate(() => window.__bench.run()).finally(() => (running = false));
     /** @type {Array<{busy: number, length: number}>} */
     const samples = [];
@@ -353,7 +353,7 @@ export async function runOnce(browser, origin, options) {
     }
     const metrics = await run;
     const after = await page.metrics();
-    // @ts-ignore
+    // @ts-expect-error window.__bench is the page's
     const check = await page.evaluate(() => window.__bench.check());
     const busyMs = ((after.TaskDuration ?? 0) - (before.TaskDuration ?? 0)) * 1000;
     samples.push({ busy: (after.TaskDuration ?? 0) * 1000, length: metrics.answerChars });

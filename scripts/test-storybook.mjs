@@ -223,7 +223,7 @@ const MIME = {
 /** A static server for `dir` on a free loopback port. */
 function serve(/** @type {string} */ dir) {
   const server = createServer((request, response) => {
-    let path = '/';
+    let path;
     try {
       path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     } catch {
@@ -316,7 +316,7 @@ async function openEntry(browser, origin, entry, docsStories) {
     if (entry.type === 'story') {
       const handle = await page.waitForFunction(
         (id) => {
-          // @ts-ignore the page's
+          // @ts-expect-error the page's
           const events = /** @type {Array<{name: string, payload: any}>} */ (window.__storyTest);
           return events.find((e) => e.name !== 'storyFinished' || e.payload?.storyId === id) ?? false;
         },
@@ -337,7 +337,7 @@ async function openEntry(browser, origin, entry, docsStories) {
     } else {
       await page.waitForFunction(
         (ids) => {
-          // @ts-ignore the page's
+          // @ts-expect-error the page's
           const events = /** @type {Array<{name: string, payload: any}>} */ (window.__storyTest);
           const finished = new Set(events.filter((e) => e.name === 'storyFinished').map((e) => e.payload?.storyId));
           const rendered = events.some((e) => e.name === 'docsRendered');
@@ -347,7 +347,7 @@ async function openEntry(browser, origin, entry, docsStories) {
         docsStories,
       );
       const failedStories = await page.evaluate(() =>
-        // @ts-ignore the page's
+        // @ts-expect-error the page's
         /** @type {Array<{name: string, payload: any}>} */ (window.__storyTest)
           .filter((e) => e.name !== 'docsRendered' && (e.name !== 'storyFinished' || e.payload?.status !== 'success'))
           .map((e) => `${e.name} ${e.payload?.storyId ?? ''} ${e.payload?.status ?? ''}`.trim()),

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: the server's node tests, a build (one browser group loads the built
+// `npm test`: the server's node tests, lint and format checks, a build (one browser group loads the built
 // classic-script file) and its size budget, then every browser test in Chromium, then the Storybook
 // (built, its manifest checked, every story opened: scripts/test-storybook.mjs). Ends with
 // one line: "N passed, M failed" over all of them.
@@ -37,6 +37,19 @@ const tapCount = (key) => Number(tapText.match(new RegExp(`^# ${key} (\\d+)$`, '
 totals.passed += tapCount('pass');
 totals.failed += tapCount('fail') + (node.status !== 0 && tapCount('fail') === 0 ? 1 : 0);
 totals.skipped += tapCount('skipped');
+
+// Lint and format (`npm run lint`): each counts as one check, passed or failed.
+for (const [name, args] of [
+  ['eslint', ['.', '--max-warnings', '0']],
+  ['prettier', ['--check', '.']],
+]) {
+  const check = spawnSync(bin(name), args, { cwd: root, stdio: 'inherit' });
+  if (check.status === 0) totals.passed++;
+  else {
+    console.error(`${name} failed: run \`npm run format\`, then \`npm run lint\``);
+    totals.failed++;
+  }
+}
 
 // 2. Type-check everything (tests included), build, then 3. the browser tests.
 // The elements, tests and stories (tsconfig.json), then the reference server's JSDoc types.

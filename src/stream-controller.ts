@@ -22,7 +22,7 @@ import type { ParsedEvent } from './protocols/adapter.js';
 import { randomId } from './random-id.js';
 import { decideRetry } from './retry-policy.js';
 import { connectSse } from './sse-transport.js';
-import { Attempt, EMPTY_STATS, isOffline, Run, type TransportHost } from './stream-run.js';
+import { EMPTY_STATS, isOffline, Run, type Attempt, type TransportHost } from './stream-run.js';
 import {
   DEFAULT_CONFIG,
   type StatusDetail,
@@ -71,10 +71,10 @@ export class StreamController implements ReactiveController {
     this.callbacks = { onStatus, onChange, onEvent, onEnd };
     this.#random = random ?? Math.random;
     this.#host = host;
-    const controller = this;
+    const config = () => this.config;
     this.#transportHost = {
       get config() {
-        return controller.config;
+        return config();
       },
       fetch: (input, init) => (this.config.fetch ?? globalThis.fetch).call(globalThis, input, init),
       opened: (run) => this.#streaming(run),

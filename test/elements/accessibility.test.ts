@@ -7,7 +7,7 @@ async function expectAccessible(element: Element, state: string) {
   try {
     await expect(element).to.be.accessible();
   } catch (error) {
-    throw new Error(`axe violations in the ${state} state: ${(error as Error).message}`);
+    throw new Error(`axe violations in the ${state} state: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -6,7 +6,7 @@ import { SseChat } from '../../components/sse-chat.js';
 import { defineElement } from '../../components/define-element.js';
 import { SseMessage } from '../../components/sse-message.js';
 import type { SseChatStrings } from '../../components/strings.js';
-import { SseChatError } from '../../src/types.js';
+import type { SseChatError } from '../../src/types.js';
 import { chatFixture, chatUrl, question, until } from '../helpers/chat.js';
 
 const cssText = (styles: unknown): string =>

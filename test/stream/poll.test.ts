@@ -9,7 +9,7 @@ describe('StreamController: polling fallback', () => {
       heartbeatTimeout: 500,
     });
     const end = await result;
-    const server = await expectExact(end);
+    await expectExact(end);
     expect(controller.transport).to.equal('poll');
     const streaming = statuses.filter((s) => s.status === 'streaming');
     expect(streaming.at(-1)!.transport).to.equal('poll');
@@ -21,7 +21,7 @@ describe('StreamController: polling fallback', () => {
   it('falls back to polling when a proxy answers the event stream with an HTML page', async () => {
     const { controller, result } = startStream({ endpoint: chatUrl('ctype'), pollEndpoint: '/api/poll' });
     const end = await result;
-    const server = await expectExact(end);
+    await expectExact(end);
     expect(controller.transport).to.equal('poll');
   });
 

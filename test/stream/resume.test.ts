@@ -78,7 +78,7 @@ describe('StreamController: resume', () => {
   it('drops replayed events (seq <= last applied): no duplicated text', async () => {
     const { controller, result } = startStream({ endpoint: chatUrl('cut:900,replay:6+cut:2500,replay:50') });
     const end = await result;
-    const server = await expectExact(end);
+    await expectExact(end);
     expect(controller.stats.duplicatesDropped).to.be.at.least(6 + 1);
   });
 
