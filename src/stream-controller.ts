@@ -71,10 +71,10 @@ export class StreamController implements ReactiveController {
     this.callbacks = { onStatus, onChange, onEvent, onEnd };
     this.#random = random ?? Math.random;
     this.#host = host;
-    const config = () => this.config;
+    const currentConfig = () => this.config;
     this.#transportHost = {
       get config() {
-        return config();
+        return currentConfig();
       },
       fetch: (input, init) => (this.config.fetch ?? globalThis.fetch).call(globalThis, input, init),
       opened: (run) => this.#streaming(run),
@@ -225,7 +225,13 @@ export class StreamController implements ReactiveController {
     const { attempt, delayMs, error, restart } = decision;
     run.retry = attempt;
     run.prepareReconnect(decision);
-    this.#setStatus(run, 'reconnecting', { attempt, max: this.config.maxRetries, delayMs, error, restart: restart || undefined });
+    this.#setStatus(run, 'reconnecting', {
+      attempt,
+      max: this.config.maxRetries,
+      delayMs,
+      error,
+      restart: restart || undefined,
+    });
     await run.sleep(delayMs);
     if (run.ended) return false;
     if (isOffline()) await this.#waitForOnline(run, error);

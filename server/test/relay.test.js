@@ -204,8 +204,14 @@ test('relays think then answer with increasing ids, split mid-line, mid-CRLF and
   const pieces = [];
   for (let i = 0; i < bytes.length; i += STEP) pieces.push(bytes.subarray(i, i + STEP));
   // The premise: some pieces end inside a UTF-8 character and some between CR and LF.
-  assert.ok(pieces.some((p) => (/** @type {number} */ (p.at(-1)) & 0xc0) === 0xc0), 'a cut after a lead byte');
-  assert.ok(pieces.some((p) => p.at(-1) === 0x0d), 'a cut between CR and LF');
+  assert.ok(
+    pieces.some((p) => ((p.at(-1) ?? 0) & 0xc0) === 0xc0),
+    'a cut after a lead byte',
+  );
+  assert.ok(
+    pieces.some((p) => p.at(-1) === 0x0d),
+    'a cut between CR and LF',
+  );
 
   // Each piece is written once the relay has received the previous one, so the relay's
   // reads see exactly these pieces (TCP could otherwise merge them).
@@ -289,29 +295,35 @@ test('relays think then answer with increasing ids, split mid-line, mid-CRLF and
   assert.equal(debug.error, null);
 });
 
-test('without a key no Authorization header is sent; the default model; a trailing slash in baseUrl', BOUNDED, async (t) => {
-  const upstream = await startUpstream(({ res }) => {
-    streamHead(res);
-    res.end(chunk({ content: 'ok' }) + DONE);
-  });
-  t.after(() => upstream.close());
-  const server = await startServer({ relay: { baseUrl: `${upstream.baseUrl}/` } });
-  t.after(() => server.close());
-  const messages = [{ role: 'user', content: 'q', id: 'dropped', extra: true }];
-  const { events } = await payloads(await ask(server.base, 'relay-2', { messages }));
-  assert.equal(decodeTexts(events).answer, 'ok');
-  const [call] = upstream.calls;
-  assert.equal(call?.url, '/v1/chat/completions');
-  assert.equal(call?.headers.authorization, undefined);
-  assert.equal(DEFAULT_MODEL, 'gpt-4o-mini');
-  assert.deepEqual(call?.body, { model: DEFAULT_MODEL, messages: [{ role: 'user', content: 'q' }], stream: true });
-});
+test(
+  'without a key no Authorization header is sent; the default model; a trailing slash in baseUrl',
+  BOUNDED,
+  async (t) => {
+    const upstream = await startUpstream(({ res }) => {
+      streamHead(res);
+      res.end(chunk({ content: 'ok' }) + DONE);
+    });
+    t.after(() => upstream.close());
+    const server = await startServer({ relay: { baseUrl: `${upstream.baseUrl}/` } });
+    t.after(() => server.close());
+    const messages = [{ role: 'user', content: 'q', id: 'dropped', extra: true }];
+    const { events } = await payloads(await ask(server.base, 'relay-2', { messages }));
+    assert.equal(decodeTexts(events).answer, 'ok');
+    const [call] = upstream.calls;
+    assert.equal(call?.url, '/v1/chat/completions');
+    assert.equal(call?.headers.authorization, undefined);
+    assert.equal(DEFAULT_MODEL, 'gpt-4o-mini');
+    assert.deepEqual(call?.body, { model: DEFAULT_MODEL, messages: [{ role: 'user', content: 'q' }], stream: true });
+  },
+);
 
 test('a resume with offset gets exactly the rest and never asks the upstream again', BOUNDED, async (t) => {
   const held = gate();
   const { upstream, server } = await setup(t, async ({ res }) => {
     streamHead(res);
-    res.write(chunk({ reasoning_content: 'think 1 ' }) + chunk({ reasoning_content: 'think 2' }) + chunk({ content: 'A' }));
+    res.write(
+      chunk({ reasoning_content: 'think 1 ' }) + chunk({ reasoning_content: 'think 2' }) + chunk({ content: 'A' }),
+    );
     await held.opened;
     res.end(chunk({ content: 'B' }) + chunk({ content: 'C 你好' }) + DONE);
   });
@@ -404,7 +416,11 @@ test('POST /stop aborts the upstream request and the answer ends stopped', BOUND
 
   const stop = await fetch(`${server.base}/stop`, { method: 'POST', body: JSON.stringify({ message_id: 'relay-5' }) });
   assert.equal(stop.status, 204);
-  assert.equal(await /** @type {UpstreamCall} */ (/** @type {unknown} */ (upstreamCall)).closed, true, 'upstream request aborted');
+  assert.equal(
+    await /** @type {UpstreamCall} */ (/** @type {unknown} */ (upstreamCall)).closed,
+    true,
+    'upstream request aborted',
+  );
 
   let text = '';
   for (;;) {
@@ -442,35 +458,54 @@ test('closing the server aborts the running upstream requests', BOUNDED, async (
   for (const res of await reading) assert.notEqual((await readBody(res)).error, null, 'the widget streams are cut');
 });
 
-test('an upstream that ends with a finish_reason but no [DONE] is complete; without either it is an error', BOUNDED, async (t) => {
-  const { server } = await setup(t, ({ res, body }) => {
-    streamHead(res);
-    const last = body.messages.at(-1).content;
-    res.end(chunk({ content: 'partial' }) + (last === 'with reason' ? chunk({}, { finish: 'length' }) : ''));
-  });
-  const complete = await payloads(await ask(server.base, 'relay-7a', { messages: [{ role: 'user', content: 'with reason' }] }));
-  assert.deepEqual(complete.payloads.at(-1)?.meta, { status: 'available', model: 'fake-model', finish_reason: 'length' });
-  const cut = await payloads(await ask(server.base, 'relay-7b', { messages: [{ role: 'user', content: 'without' }] }));
-  assert.equal(decodeTexts(cut.events.slice(0, -1)).answer, 'partial', 'what came stays');
-  assert.deepEqual(cut.payloads.at(-1), {
-    mode: 'error',
-    message_id: 'relay-7b',
-    finish_reason: 'upstream stream ended before [DONE]',
-  });
-});
+test(
+  'an upstream that ends with a finish_reason but no [DONE] is complete; without either it is an error',
+  BOUNDED,
+  async (t) => {
+    const { server } = await setup(t, ({ res, body }) => {
+      streamHead(res);
+      const last = body.messages.at(-1).content;
+      res.end(chunk({ content: 'partial' }) + (last === 'with reason' ? chunk({}, { finish: 'length' }) : ''));
+    });
+    const complete = await payloads(
+      await ask(server.base, 'relay-7a', { messages: [{ role: 'user', content: 'with reason' }] }),
+    );
+    assert.deepEqual(complete.payloads.at(-1)?.meta, {
+      status: 'available',
+      model: 'fake-model',
+      finish_reason: 'length',
+    });
+    const cut = await payloads(
+      await ask(server.base, 'relay-7b', { messages: [{ role: 'user', content: 'without' }] }),
+    );
+    assert.equal(decodeTexts(cut.events.slice(0, -1)).answer, 'partial', 'what came stays');
+    assert.deepEqual(cut.payloads.at(-1), {
+      mode: 'error',
+      message_id: 'relay-7b',
+      finish_reason: 'upstream stream ended before [DONE]',
+    });
+  },
+);
 
 test('a malformed upstream chunk is skipped with a warning and the rest arrives', BOUNDED, async (t) => {
   const warn = t.mock.method(console, 'warn', () => {});
   const { server } = await setup(t, ({ res }) => {
     streamHead(res);
-    res.end(chunk({ content: 'Hello, ' }) + 'data: {"choices": [\r\n\r\n' + 'data: 42\r\n\r\n' + chunk({ content: 'world' }) + DONE);
+    res.end(
+      chunk({ content: 'Hello, ' }) +
+        'data: {"choices": [\r\n\r\n' +
+        'data: 42\r\n\r\n' +
+        chunk({ content: 'world' }) +
+        DONE,
+    );
   });
   const { events, payloads: all } = await payloads(await ask(server.base, 'relay-8'));
   assert.equal(decodeTexts(events).answer, 'Hello, world');
   assert.equal(all.at(-1)?.mode, 'finish');
   assert.equal(all.at(-1)?.meta.status, 'available');
   assert.equal(warn.mock.callCount(), 2);
-  for (const call of warn.mock.calls) assert.match(String(call.arguments[0]), /relay-8: skipped a malformed upstream chunk/);
+  for (const call of warn.mock.calls)
+    assert.match(String(call.arguments[0]), /relay-8: skipped a malformed upstream chunk/);
 });
 
 /**
@@ -491,7 +526,11 @@ const FAILURES = [
     name: 'upstream 401 with a JSON error body',
     respond: ({ res }) => {
       res.writeHead(401, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'invalid api key', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+      res.end(
+        JSON.stringify({
+          error: { message: 'invalid api key', type: 'invalid_request_error', code: 'invalid_api_key' },
+        }),
+      );
     },
     reason: 'upstream 401: invalid api key',
   },
@@ -526,7 +565,11 @@ const FAILURES = [
     name: 'an error chunk in the stream',
     respond: ({ res }) => {
       streamHead(res);
-      res.end(chunk({ content: 'so far' }) + `data: ${JSON.stringify({ error: { message: 'rate limited' } })}\n\n` + chunk({ content: 'never' }));
+      res.end(
+        chunk({ content: 'so far' }) +
+          `data: ${JSON.stringify({ error: { message: 'rate limited' } })}\n\n` +
+          chunk({ content: 'never' }),
+      );
     },
     answer: 'so far',
     reason: 'upstream error: rate limited',
@@ -553,7 +596,8 @@ test('each upstream failure ends the answer with an error event that says what h
     await t.test(failure.name, BOUNDED, async (t) => {
       const held = gate();
       const upstream = await startUpstream((call) => failure.respond(call, held.opened));
-      if (failure.refused) await upstream.close(); // nobody listens on its port any more
+      if (failure.refused)
+        await upstream.close(); // nobody listens on its port any more
       else t.after(() => upstream.close());
       const target = await startServer({ relay: { baseUrl: upstream.baseUrl, ...failure.relay } });
       t.after(() => target.close());

@@ -9,7 +9,7 @@ describe('StreamController: polling fallback', () => {
       heartbeatTimeout: 500,
     });
     const end = await result;
-    await expectExact(end);
+    const server = await expectExact(end);
     expect(controller.transport).to.equal('poll');
     const streaming = statuses.filter((s) => s.status === 'streaming');
     expect(streaming.at(-1)!.transport).to.equal('poll');
@@ -26,7 +26,10 @@ describe('StreamController: polling fallback', () => {
   });
 
   it('without a poll endpoint, a buffering proxy is retried as SSE', async () => {
-    const { controller, result } = startStream({ endpoint: chatUrl('buffer,ok', { chunk_ms: 6 }), heartbeatTimeout: 500 });
+    const { controller, result } = startStream({
+      endpoint: chatUrl('buffer,ok', { chunk_ms: 6 }),
+      heartbeatTimeout: 500,
+    });
     const end = await result;
     expect(end.answer).to.equal((await debugMessage(end.messageId)).answer);
     expect(controller.transport).to.equal('sse');
