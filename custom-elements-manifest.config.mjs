@@ -56,12 +56,21 @@ function defaultsFromConfig() {
 function readDefaultConfig(ts) {
   for (const file of readdirSync('src', { recursive: true })) {
     if (!String(file).endsWith('.ts')) continue;
-    const source = ts.createSourceFile(String(file), readFileSync(join('src', String(file)), 'utf8'), ts.ScriptTarget.Latest, true);
+    const source = ts.createSourceFile(
+      String(file),
+      readFileSync(join('src', String(file)), 'utf8'),
+      ts.ScriptTarget.Latest,
+      true,
+    );
     for (const statement of source.statements) {
       if (!ts.isVariableStatement(statement)) continue;
       for (const { name, initializer } of statement.declarationList.declarations) {
         if (name.getText() !== 'DEFAULT_CONFIG' || !initializer || !ts.isObjectLiteralExpression(initializer)) continue;
-        return new Map(initializer.properties.filter(ts.isPropertyAssignment).map((p) => [p.name.getText(), p.initializer.getText()]));
+        return new Map(
+          initializer.properties
+            .filter(ts.isPropertyAssignment)
+            .map((p) => [p.name.getText(), p.initializer.getText()]),
+        );
       }
     }
   }
@@ -75,7 +84,9 @@ function dropPrivateMembers() {
     moduleLinkPhase({ moduleDoc }) {
       for (const declaration of moduleDoc.declarations ?? []) {
         if (!declaration.members) continue;
-        declaration.members = declaration.members.filter((member) => member.privacy !== 'private' && !member.name.startsWith('#'));
+        declaration.members = declaration.members.filter(
+          (member) => member.privacy !== 'private' && !member.name.startsWith('#'),
+        );
       }
     },
   };

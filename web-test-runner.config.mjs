@@ -33,27 +33,29 @@ export default {
       }
     },
   ],
-  groups: only ? [{ name: 'only', files: only.split(',') }] : [
-    { name: 'unit', files: 'test/unit/**/*.test.ts' },
-    { name: 'stream', files: 'test/stream/**/*.test.ts' },
-    // Other people's event streams, replayed byte for byte by the server's fixture endpoint.
-    { name: 'conformance', files: 'test/conformance/**/*.test.ts' },
-    { name: 'elements', files: 'test/elements/**/*.test.ts' },
-    {
-      // The built file, loaded the way legacy pages do: a classic <script>, no modules.
-      name: 'iife',
-      files: 'test/iife/**/*.test.ts',
-      testRunnerHtml: (testFramework) => `<!doctype html>
+  groups: only
+    ? [{ name: 'only', files: only.split(',') }]
+    : [
+        { name: 'unit', files: 'test/unit/**/*.test.ts' },
+        { name: 'stream', files: 'test/stream/**/*.test.ts' },
+        // Other people's event streams, replayed byte for byte by the server's fixture endpoint.
+        { name: 'conformance', files: 'test/conformance/**/*.test.ts' },
+        { name: 'elements', files: 'test/elements/**/*.test.ts' },
+        {
+          // The built file, loaded the way legacy pages do: a classic <script>, no modules.
+          name: 'iife',
+          files: 'test/iife/**/*.test.ts',
+          testRunnerHtml: (testFramework) => `<!doctype html>
         <html><body>
           <script src="/dist/sse-chat.iife.js"></script>
           <script type="module" src="${testFramework}"></script>
         </body></html>`,
-    },
-    // examples/*.html as served, each in an iframe, embedding the built files (needs a build).
-    { name: 'examples', files: 'test/examples/**/*.test.ts' },
-    // index.html, the demo `npm start` serves (needs a build).
-    { name: 'demo', files: 'test/demo/**/*.test.ts' },
-  ],
+        },
+        // examples/*.html as served, each in an iframe, embedding the built files (needs a build).
+        { name: 'examples', files: 'test/examples/**/*.test.ts' },
+        // index.html, the demo `npm start` serves (needs a build).
+        { name: 'demo', files: 'test/demo/**/*.test.ts' },
+      ],
   browsers: [
     chromeLauncher({
       launchOptions: {

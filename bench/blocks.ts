@@ -23,10 +23,28 @@ const CHUNK = 5;
 const CHUNKS_PER_TAKE = 16;
 
 const SHAPES: Array<[string, string]> = [
-  ['600 paragraphs', Array.from({ length: 600 }, (_, i) => `Paragraph ${i} with some **bold** words and a [link](https://example.com/${i}).`).join('\n\n')],
-  ['one 600-item list', Array.from({ length: 600 }, (_, i) => `- item ${i} with some **bold** words and a [link](https://example.com/${i})`).join('\n')],
-  ['one 600-row table', `| a | b | c |\n|---|:-:|--:|\n${Array.from({ length: 600 }, (_, i) => `| ${i} | **${i * 2}** | text ${i} |`).join('\n')}`],
-  ['one 600-line code fence', `\`\`\`js\n${Array.from({ length: 600 }, (_, i) => `const value${i} = compute(${i}, "some string ${i}");`).join('\n')}\n\`\`\`\n`],
+  [
+    '600 paragraphs',
+    Array.from(
+      { length: 600 },
+      (_, i) => `Paragraph ${i} with some **bold** words and a [link](https://example.com/${i}).`,
+    ).join('\n\n'),
+  ],
+  [
+    'one 600-item list',
+    Array.from(
+      { length: 600 },
+      (_, i) => `- item ${i} with some **bold** words and a [link](https://example.com/${i})`,
+    ).join('\n'),
+  ],
+  [
+    'one 600-row table',
+    `| a | b | c |\n|---|:-:|--:|\n${Array.from({ length: 600 }, (_, i) => `| ${i} | **${i * 2}** | text ${i} |`).join('\n')}`,
+  ],
+  [
+    'one 600-line code fence',
+    `\`\`\`js\n${Array.from({ length: 600 }, (_, i) => `const value${i} = compute(${i}, "some string ${i}");`).join('\n')}\n\`\`\`\n`,
+  ],
 ];
 
 function measure(name: string, text: string): BlockResult {

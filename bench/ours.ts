@@ -88,5 +88,8 @@ function compare(chat: SseChat): CheckResult {
   let at = 0;
   while (at < got.length && got[at] === want[at]) at++;
   const around = (s: string) => JSON.stringify(s.slice(Math.max(0, at - 40), at + 60));
-  return { identical: false, detail: `at HTML char ${at} of ${want.length}: got ${around(got)}, expected ${around(want)}` };
+  return {
+    identical: false,
+    detail: `at HTML char ${at} of ${want.length}: got ${around(got)}, expected ${around(want)}`,
+  };
 }

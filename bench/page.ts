@@ -144,7 +144,8 @@ function createBaseline(stage: HTMLElement, endpoint: string, options: RunOption
 
 // --- the run ---------------------------------------------------------------------------
 
-let prepared: { options: RunOptions; variant: Variant; hooks: VariantHooks; begin: (now: number) => Progress } | undefined;
+let prepared:
+  { options: RunOptions; variant: Variant; hooks: VariantHooks; begin: (now: number) => Progress } | undefined;
 let lastVariant: Variant | undefined;
 
 /** Builds the variant's DOM (and, for ours, loads and upgrades the element); not measured. */
@@ -226,7 +227,8 @@ async function run(): Promise<RunMetrics> {
     msPerKbFirst: first,
     msPerKbLast: last,
     events,
-    eventsPerSec: events !== null && firstChangeAt !== null && t1 > firstChangeAt ? (events * 1000) / (t1 - firstChangeAt) : null,
+    eventsPerSec:
+      events !== null && firstChangeAt !== null && t1 > firstChangeAt ? (events * 1000) / (t1 - firstChangeAt) : null,
   };
 }
 

@@ -17,7 +17,8 @@ import { emit, type ChatMessage } from './events.js';
 import type { SseMessage } from './sse-message.js';
 
 /** The element the answers stream in. */
-export type AnswerHost = ReactiveControllerHost & HTMLElement & { readonly renderRoot: ParentNode; readonly hasUpdated: boolean };
+export type AnswerHost = ReactiveControllerHost &
+  HTMLElement & { readonly renderRoot: ParentNode; readonly hasUpdated: boolean };
 
 export interface AnswerOptions {
   /** The log's messages, in order: an answer whose entry left them does not start. */
@@ -82,7 +83,13 @@ export class AnswerController implements ReactiveController {
     prepareResume(entry);
     const messages = requestMessages(this.#options.entries(), entry);
     return this.#streamInto(entry, () =>
-      this.stream.resume({ messageId: entry.messageId, offset: entry.offset, think: entry.think, answer: entry.answer, messages }),
+      this.stream.resume({
+        messageId: entry.messageId,
+        offset: entry.offset,
+        think: entry.think,
+        answer: entry.answer,
+        messages,
+      }),
     );
   }
 

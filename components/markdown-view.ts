@@ -7,7 +7,11 @@
  * the open tail are replaced. While the page is hidden there are no frames, so the update
  * runs in a microtask instead (once per network read, not per event).
  */
-import { createIncrementalMarkdown, type ContainerUpdate, type IncrementalMarkdown } from '../src/markdown/incremental.js';
+import {
+  createIncrementalMarkdown,
+  type ContainerUpdate,
+  type IncrementalMarkdown,
+} from '../src/markdown/incremental.js';
 import { sanitizeToFragment } from '../src/markdown/sanitize.js';
 
 /** Completed block elements per page. */

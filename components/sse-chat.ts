@@ -95,7 +95,8 @@ export class SseChat extends LitElement {
   /** Cap of the backoff delay in ms. */
   @property({ type: Number, attribute: 'retry-max-delay' }) retryMaxDelay: number = DEFAULT_CONFIG.retryMaxDelay;
   /** ms without any byte before the stream is resumed; `0` disables. */
-  @property({ type: Number, attribute: 'heartbeat-timeout' }) heartbeatTimeout: number = DEFAULT_CONFIG.heartbeatTimeout;
+  @property({ type: Number, attribute: 'heartbeat-timeout' }) heartbeatTimeout: number =
+    DEFAULT_CONFIG.heartbeatTimeout;
   /** ms to wait for response headers before the attempt counts as failed; `0` disables. */
   @property({ type: Number, attribute: 'connect-timeout' }) connectTimeout: number = DEFAULT_CONFIG.connectTimeout;
   /** Escaped-newline decoding (`\n`, `\r\n`, `\t`, `\\`): `auto` (on for `text`; off for `agent` and `openai`, whose JSON already carries newlines), `on` (for servers that escape inside JSON) or `off`. */

@@ -122,7 +122,8 @@ export class SseMessage extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('status') && this.status !== 'streaming') {
       this.thinking = false;
-      if (this.#thinkStartedAt !== undefined && this.thoughtMs === undefined) this.thoughtMs = Date.now() - this.#thinkStartedAt;
+      if (this.#thinkStartedAt !== undefined && this.thoughtMs === undefined)
+        this.thoughtMs = Date.now() - this.#thinkStartedAt;
       if (this.hasUpdated) this.#endViews();
     }
   }
@@ -204,12 +205,14 @@ export class SseMessage extends LitElement {
     const label = this.author === 'user' ? strings.user : strings.assistant;
     return html`<div part="bubble" class="bubble">
       <span class="visually-hidden">${label}</span>
-      ${this.author === 'assistant'
-        ? html`<details part="think" ?hidden=${!this.hasThink} ?open=${this.thinkOpen} @toggle=${this.#onToggle}>
-            <summary part="think-summary" @click=${this.#onSummaryClick}>${this.#summary()}</summary>
-            <div part="think-body" class="markdown"></div>
-          </details>`
-        : nothing}
+      ${
+        this.author === 'assistant'
+          ? html`<details part="think" ?hidden=${!this.hasThink} ?open=${this.thinkOpen} @toggle=${this.#onToggle}>
+              <summary part="think-summary" @click=${this.#onSummaryClick}>${this.#summary()}</summary>
+              <div part="think-body" class="markdown"></div>
+            </details>`
+          : nothing
+      }
       <div part="answer" class="markdown"></div>
     </div>`;
   }

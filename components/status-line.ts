@@ -9,7 +9,12 @@ import type { HistoryState } from './history-controller.js';
 import type { SseChatStrings } from './strings.js';
 
 /** `maxRetries` is the count a `reconnecting` status without its own `max` shows. */
-export function statusText(strings: SseChatStrings, history: HistoryState, detail: StatusDetail, maxRetries: number): string {
+export function statusText(
+  strings: SseChatStrings,
+  history: HistoryState,
+  detail: StatusDetail,
+  maxRetries: number,
+): string {
   if (history.state === 'loading') return strings.loadingHistory;
   if (history.state === 'error') return strings.historyError(history.reason);
   const { status, attempt = 1, max = maxRetries, delayMs = 0, error, transport, restart, offline } = detail;

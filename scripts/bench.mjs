@@ -403,7 +403,10 @@ function median(runs) {
   if (runs.length === 1) return /** @type {RunResult} */ (runs[0]);
   /** @param {(r: RunResult) => number | null} pick */
   const mid = (pick) => {
-    const values = runs.map(pick).filter((v) => v !== null).sort((a, b) => a - b);
+    const values = runs
+      .map(pick)
+      .filter((v) => v !== null)
+      .sort((a, b) => a - b);
     if (values.length === 0) return null;
     const m = values.length >> 1;
     return values.length % 2 ? values[m] : (values[m - 1] + values[m]) / 2;
@@ -472,7 +475,10 @@ function ratioText(c, a, b) {
 function table(rows, right) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
   const line = (/** @type {string[]} */ row) =>
-    row.map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+    row
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 

@@ -112,7 +112,10 @@ function compactLegalComments(file) {
     files = [];
   }
   const lines = [...notices].map(([text, packages]) => `${[...packages].join(', ')}: ${text}`);
-  writeFileSync(file, `${code.slice(0, start)}/*! Bundled license information:\n${lines.join('\n')}\n${code.slice(end)}`);
+  writeFileSync(
+    file,
+    `${code.slice(0, start)}/*! Bundled license information:\n${lines.join('\n')}\n${code.slice(end)}`,
+  );
 }
 
 export async function buildAll({ quiet = false } = {}) {
@@ -121,10 +124,10 @@ export async function buildAll({ quiet = false } = {}) {
   const sources = ['src', 'components']
     .filter((dir) => existsSync(new URL(`../${dir}`, import.meta.url)))
     .flatMap((dir) =>
-    readdirSync(new URL(`../${dir}`, import.meta.url), { recursive: true })
-      .map((file) => `${dir}/${file}`)
-      .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
-  );
+      readdirSync(new URL(`../${dir}`, import.meta.url), { recursive: true })
+        .map((file) => `${dir}/${file}`)
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
+    );
   await Promise.all([
     build({
       absWorkingDir: root,
@@ -141,16 +144,29 @@ export async function buildAll({ quiet = false } = {}) {
     build({ ...bundleOptions('iife'), sourcemap: true }),
   ]);
   moveStrictIntoIife(new URL('../dist/sse-chat.iife.js', import.meta.url));
-  for (const name of ['sse-chat.iife.js', 'sse-chat.js']) compactLegalComments(new URL(`../dist/${name}`, import.meta.url));
-  execFileSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  for (const name of ['sse-chat.iife.js', 'sse-chat.js'])
+    compactLegalComments(new URL(`../dist/${name}`, import.meta.url));
+  execFileSync(
+    process.execPath,
+    [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   // dist/custom-elements.json from the elements' JSDoc (custom-elements-manifest.config.mjs).
-  execFileSync(process.execPath, [new URL('../node_modules/@custom-elements-manifest/analyzer/cem.js', import.meta.url).pathname, 'analyze', '--quiet'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      new URL('../node_modules/@custom-elements-manifest/analyzer/cem.js', import.meta.url).pathname,
+      'analyze',
+      '--quiet',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (!quiet) console.log(`built dist/ in ${Date.now() - started} ms`);
 }
 

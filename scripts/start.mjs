@@ -68,7 +68,10 @@ const server = createServer((req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     return;
   }
-  res.writeHead(200, { 'content-type': TYPES[extname(full)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': TYPES[extname(full)] ?? 'application/octet-stream',
+    'cache-control': 'no-cache',
+  });
   createReadStream(full)
     .on('error', () => res.destroy())
     .pipe(res);
@@ -81,7 +84,9 @@ server.listen(port, host, () => {
   console.log(`sse-chat demo: http://${host === '127.0.0.1' ? 'localhost' : host}:${listening}/`);
 });
 server.on('error', (error) => {
-  console.error(`sse-chat demo: cannot listen on port ${port}: ${error.message}${port ? ' (set PORT to use another)' : ''}`);
+  console.error(
+    `sse-chat demo: cannot listen on port ${port}: ${error.message}${port ? ' (set PORT to use another)' : ''}`,
+  );
   api.close();
   process.exit(1);
 });

@@ -92,9 +92,27 @@ function checkManifest() {
   const elements = {
     'sse-chat': {
       source: 'components/sse-chat.ts',
-      attributes: ['endpoint', 'method', 'protocol', 'max-retries', 'retry-delay', 'retry-max-delay',
-        'heartbeat-timeout', 'decode-escapes', 'connect-timeout', 'conversation-id', 'history-endpoint',
-        'stop-endpoint', 'poll-endpoint', 'placeholder', 'disabled', 'theme', 'status', 'retry-attempt', 'retry-max'],
+      attributes: [
+        'endpoint',
+        'method',
+        'protocol',
+        'max-retries',
+        'retry-delay',
+        'retry-max-delay',
+        'heartbeat-timeout',
+        'decode-escapes',
+        'connect-timeout',
+        'conversation-id',
+        'history-endpoint',
+        'stop-endpoint',
+        'poll-endpoint',
+        'placeholder',
+        'disabled',
+        'theme',
+        'status',
+        'retry-attempt',
+        'retry-max',
+      ],
       properties: ['headers', 'body', 'fetch', 'strings', 'messages', 'stats'],
       methods: ['send', 'stop', 'resume', 'clear'],
       events: ['sse-status', 'sse-message', 'sse-done', 'sse-error', 'sse-event'],
@@ -253,8 +271,15 @@ function serve(/** @type {string} */ dir) {
  * ended (storybook/internal/core-events), whenever the preview creates its channel.
  */
 function hookChannel() {
-  const EVENTS = ['storyFinished', 'storyErrored', 'storyThrewException', 'playFunctionThrewException', 'storyMissing',
-    'docsRendered', 'unhandledErrorsWhilePlaying'];
+  const EVENTS = [
+    'storyFinished',
+    'storyErrored',
+    'storyThrewException',
+    'playFunctionThrewException',
+    'storyMissing',
+    'docsRendered',
+    'unhandledErrorsWhilePlaying',
+  ];
   /** @type {Array<{name: string, payload: unknown}>} */
   const events = [];
   const hooked = new WeakSet();
@@ -361,7 +386,7 @@ async function openEntry(browser, origin, entry, docsStories) {
       state = `${docsStories.length} stories, table lists ${listed} manifest names`;
     }
   } catch (error) {
-    problems.push(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error));
+    problems.push(error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error));
     problems.push(...(await renderErrors(page).catch(() => [])));
   } finally {
     await page.close().catch(() => {});
@@ -396,7 +421,7 @@ const NAMED_STATUS = {
   reconnecting: 'reconnecting',
   stall: 'done', // resumed, then finished
   error: 'error',
-  '404': 'error',
+  404: 'error',
   exhausted: 'error',
   stopped: 'stopped',
 };

@@ -29,7 +29,14 @@ const serverTests = [
 const tap = join(work, 'server.tap');
 const node = spawnSync(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...serverTests],
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...serverTests,
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 const tapText = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
@@ -54,10 +61,14 @@ for (const [name, args] of [
 // 2. Type-check everything (tests included), build, then 3. the browser tests.
 // The elements, tests and stories (tsconfig.json), then the reference server's JSDoc types.
 for (const project of ['.', 'server']) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', project], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const tsc = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', project],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (tsc.status !== 0) {
     console.error(`type check failed (${project === '.' ? 'tsconfig.json' : `${project}/tsconfig.json`})`);
     totals.failed++;
@@ -108,7 +119,10 @@ if (storybook.status === 0) console.log(`\nbuilt storybook-static/ in ${Date.now
 else console.error(`${storybook.stdout ?? ''}${storybook.stderr ?? ''}\nstorybook build failed`);
 const stories =
   storybook.status === 0
-    ? spawnSync(process.execPath, [join(root, 'scripts', 'test-storybook.mjs'), `--json=${storyCounts}`], { cwd: root, stdio: 'inherit' })
+    ? spawnSync(process.execPath, [join(root, 'scripts', 'test-storybook.mjs'), `--json=${storyCounts}`], {
+        cwd: root,
+        stdio: 'inherit',
+      })
     : undefined;
 if (stories && existsSync(storyCounts)) {
   const counts = JSON.parse(readFileSync(storyCounts, 'utf8'));

@@ -81,7 +81,7 @@ const CODE = [
   '// Resume from the last sequence number we applied.',
   "const sep = 'a\\\\b'; // one backslash at run time",
   'async function resume(url, lastId) {',
-  '\tconst res = await fetch(url + \'?offset=\' + lastId, {',
+  "\tconst res = await fetch(url + '?offset=' + lastId, {",
   "\t\theaders: { 'Last-Event-ID': String(lastId) },",
   '\t});',
   "\treturn res.ok ? 'resumed\\n' : 'failed' + sep;",

@@ -276,7 +276,8 @@ function parseResponse(value, name) {
   const headers = input.headers === undefined ? { ...SSE_HEADERS } : parseHeaders(input.headers, `${name}.headers`);
 
   const encoding = input.encoding ?? 'utf8';
-  if (encoding !== 'utf8' && encoding !== 'base64') throw new HttpError(400, `${name}.encoding must be "utf8" or "base64"`);
+  if (encoding !== 'utf8' && encoding !== 'base64')
+    throw new HttpError(400, `${name}.encoding must be "utf8" or "base64"`);
   if (typeof input.body !== 'string') throw new HttpError(400, `${name}.body must be a string`);
   if (encoding === 'base64' && !BASE64.test(input.body)) throw new HttpError(400, `${name}.body is not valid base64`);
   const bytes = Buffer.from(input.body, encoding);
@@ -288,7 +289,10 @@ function parseResponse(value, name) {
   if (!Array.isArray(split)) throw new HttpError(400, `${name}.split must be an array of byte offsets`);
   split.forEach((offset, i) => {
     if (!isOffset(offset, bytes.length) || (i > 0 && offset <= split[i - 1])) {
-      throw new HttpError(400, `${name}.split must hold increasing integers from 0 to the body's ${bytes.length} bytes`);
+      throw new HttpError(
+        400,
+        `${name}.split must hold increasing integers from 0 to the body's ${bytes.length} bytes`,
+      );
     }
   });
   const cut = byteCount(input.cut, bytes.length, `${name}.cut`);
@@ -348,6 +352,7 @@ function isOffset(value, length) {
  */
 function byteCount(value, length, name) {
   if (value === undefined) return null;
-  if (!isOffset(value, length)) throw new HttpError(400, `${name} must be an integer from 0 to the body's ${length} bytes`);
+  if (!isOffset(value, length))
+    throw new HttpError(400, `${name} must be an integer from 0 to the body's ${length} bytes`);
   return value;
 }

@@ -200,11 +200,7 @@ function unref(timer) {
  * @param {JobStoreOptions} [options]
  */
 export function createJobStore(options = {}) {
-  const {
-    retentionMs = 5 * 60_000,
-    maxJobs = 200,
-    now = Date.now,
-  } = options;
+  const { retentionMs = 5 * 60_000, maxJobs = 200, now = Date.now } = options;
   /** @type {(fn: () => void, ms: number) => unknown} */
   const setTimer = options.setTimer ?? setTimeout;
   /** @type {(timer: any) => void} */
@@ -254,7 +250,10 @@ export function createJobStore(options = {}) {
     const crashed = (error) => {
       if (signal.aborted || job.done) return;
       console.error(`[sse-chat server] the producer of ${job.messageId} failed:`, error);
-      emit({ payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' }, final: true });
+      emit({
+        payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' },
+        final: true,
+      });
     };
     try {
       const result = producer({ job, ...request, emit, signal });

@@ -266,7 +266,10 @@ export function createRelayProducer(options) {
       else fail('upstream stream ended before [DONE]');
     } catch (error) {
       if (signal.aborted) return; // stopped: the store appends the stopped finish
-      if (idle) fail(`upstream sent nothing for ${idleTimeoutMs >= 1000 ? `${Math.round(idleTimeoutMs / 1000)} s` : `${idleTimeoutMs} ms`}`);
+      if (idle)
+        fail(
+          `upstream sent nothing for ${idleTimeoutMs >= 1000 ? `${Math.round(idleTimeoutMs / 1000)} s` : `${idleTimeoutMs} ms`}`,
+        );
       else if (phase === 'connect') fail(`upstream unreachable: ${describeNetworkError(error)}`);
       else fail(`upstream connection lost: ${describeNetworkError(error)}`);
     } finally {

@@ -113,7 +113,11 @@ export function resolveUrl(url: string): string {
  * The URL of an attempt: `query` (a GET request's fields; objects as JSON), then, when it
  * resumes, where it continues.
  */
-export function attemptUrl(endpoint: string, resume: ResumeParams | undefined, query: Record<string, unknown> = {}): string {
+export function attemptUrl(
+  endpoint: string,
+  resume: ResumeParams | undefined,
+  query: Record<string, unknown> = {},
+): string {
   const url = new URL(resolveUrl(endpoint));
   for (const [key, value] of Object.entries(query)) {
     if (value !== undefined) url.searchParams.set(key, typeof value === 'string' ? value : JSON.stringify(value));

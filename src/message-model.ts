@@ -10,8 +10,7 @@ import type { BlockName, BlockOp } from './types.js';
 
 /** How a block's decoded text changed: an append carries the delta. */
 export type BlockChange =
-  | { block: BlockName; kind: 'append'; text: string }
-  | { block: BlockName; kind: 'replace'; text: string };
+  { block: BlockName; kind: 'append'; text: string } | { block: BlockName; kind: 'replace'; text: string };
 
 export interface MessageModel {
   readonly think: string;

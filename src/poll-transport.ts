@@ -43,7 +43,12 @@ export async function poll(run: Run, host: TransportHost): Promise<void> {
 }
 
 /** One poll request: its JSON, or `undefined` when the run ended or the answer is complete (204). */
-async function requestEvents(run: Run, attempt: Attempt, host: TransportHost, endpoint: string): Promise<{ json: unknown } | undefined> {
+async function requestEvents(
+  run: Run,
+  attempt: Attempt,
+  host: TransportHost,
+  endpoint: string,
+): Promise<{ json: unknown } | undefined> {
   const url = attemptUrl(endpoint, run.resumeParams(host.config.conversationId));
   try {
     const { signal } = attempt.controller;

@@ -100,7 +100,12 @@ export function decideRetry(
   }
   const delayMs = computeDelay(
     attempt,
-    { baseDelay: config.retryDelay, maxDelay: config.retryMaxDelay, serverRetry: state.serverRetry, retryAfter: error.retryAfterMs },
+    {
+      baseDelay: config.retryDelay,
+      maxDelay: config.retryMaxDelay,
+      serverRetry: state.serverRetry,
+      retryAfter: error.retryAfterMs,
+    },
     random,
   );
   return { action: 'retry', error, attempt, delayMs, ...next };
@@ -122,6 +127,9 @@ function checkForBlockedStream(
     (failure.type === 'timeout' && current.reason === 'heartbeat') ||
     (failure.retryable && silentFailures >= SILENT_FAILURES_BEFORE_POLL);
   if (!blocked) return { error: failure, transport, silentFailures };
-  const error = new SseChatError(failure.type, `${failure.message}; switching to polling`, { retryable: true, cause: failure });
+  const error = new SseChatError(failure.type, `${failure.message}; switching to polling`, {
+    retryable: true,
+    cause: failure,
+  });
   return { error, transport: 'poll', silentFailures };
 }

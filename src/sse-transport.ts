@@ -20,26 +20,29 @@ export async function connectSse(run: Run, host: TransportHost): Promise<void> {
   const { method } = config;
   const body = requestBody(run, config);
   try {
-    await fetchEventSource(attemptUrl(config.endpoint, run.resumeParams(config.conversationId), method === 'GET' ? body : undefined), {
-      method,
-      headers: eventStreamHeaders(config.headers, method, run.resuming ? run.offset : undefined),
-      body: method === 'POST' ? JSON.stringify(body) : undefined,
-      openWhenHidden: true, // the library would abort and re-POST whenever the tab is hidden and shown
-      // The body is parsed by this fetch (see readEventStream): the library's own parser sees
-      // no bytes, so it never calls onmessage.
-      fetch: (input, init) => watchedFetch(run, attempt, host, input, init),
-      onopen: (response) => onOpen(run, attempt, host, response),
-      onclose: () => {
-        if (run.endReceived) return;
-        // A stream that never said where it was cannot be resumed; for a protocol without
-        // a reliable end marker (plain text), its clean end is the end of the answer.
-        if (!run.resumable && run.adapter.endsAtClose) return void (run.endReceived = true);
-        throw new SseChatError('network', 'the stream closed before the answer finished', { retryable: true });
+    await fetchEventSource(
+      attemptUrl(config.endpoint, run.resumeParams(config.conversationId), method === 'GET' ? body : undefined),
+      {
+        method,
+        headers: eventStreamHeaders(config.headers, method, run.resuming ? run.offset : undefined),
+        body: method === 'POST' ? JSON.stringify(body) : undefined,
+        openWhenHidden: true, // the library would abort and re-POST whenever the tab is hidden and shown
+        // The body is parsed by this fetch (see readEventStream): the library's own parser sees
+        // no bytes, so it never calls onmessage.
+        fetch: (input, init) => watchedFetch(run, attempt, host, input, init),
+        onopen: (response) => onOpen(run, attempt, host, response),
+        onclose: () => {
+          if (run.endReceived) return;
+          // A stream that never said where it was cannot be resumed; for a protocol without
+          // a reliable end marker (plain text), its clean end is the end of the answer.
+          if (!run.resumable && run.adapter.endsAtClose) return void (run.endReceived = true);
+          throw new SseChatError('network', 'the stream closed before the answer finished', { retryable: true });
+        },
+        onerror: (error: unknown) => {
+          throw error; // fetch-event-source retries on its own after 1 s unless onerror throws; we own every retry
+        },
       },
-      onerror: (error: unknown) => {
-        throw error; // fetch-event-source retries on its own after 1 s unless onerror throws; we own every retry
-      },
-    });
+    );
   } catch (error) {
     if (run.endReceived) return;
     if (attempt.reason === 'protocol-error') throw run.protocolError;
@@ -93,7 +96,8 @@ async function watchedFetch(
   init?.signal?.addEventListener('abort', () => attempt.abort('ended'), { once: true });
   run.stats.attempts++;
   const { connectTimeout, heartbeatTimeout } = host.config;
-  const connectTimer = connectTimeout > 0 ? run.timer(() => attempt.abort('connect-timeout'), connectTimeout) : undefined;
+  const connectTimer =
+    connectTimeout > 0 ? run.timer(() => attempt.abort('connect-timeout'), connectTimeout) : undefined;
   const { signal } = attempt.controller;
   let response: Response;
   try {
@@ -140,7 +144,8 @@ function watchHeartbeat(run: Run, attempt: Attempt, timeout: number): void {
 async function onOpen(run: Run, attempt: Attempt, host: TransportHost, response: Response): Promise<void> {
   if (run.current !== attempt || run.ended) throw new SseChatError('aborted', 'the attempt was superseded');
   if (response.status === 204) {
-    if (!attempt.resuming) throw new SseChatError('http', 'HTTP 204 No Content: the server sent no answer', { status: 204 });
+    if (!attempt.resuming)
+      throw new SseChatError('http', 'HTTP 204 No Content: the server sent no answer', { status: 204 });
     // Nothing left to send after the offset: the answer is complete as it stands.
     run.endReceived = true;
     throw new SseChatError('aborted', 'no content');

@@ -3,15 +3,7 @@
  */
 
 /** Every status a stream (and so `<sse-chat status>`) can be in. */
-export const STREAM_STATUS = [
-  'idle',
-  'connecting',
-  'streaming',
-  'reconnecting',
-  'done',
-  'error',
-  'stopped',
-] as const;
+export const STREAM_STATUS = ['idle', 'connecting', 'streaming', 'reconnecting', 'done', 'error', 'stopped'] as const;
 export type StreamStatus = (typeof STREAM_STATUS)[number];
 
 /** The wire formats an adapter exists for. */

@@ -16,7 +16,9 @@ interface ManifestDeclaration {
 const manifest = generated as unknown as { modules: Array<{ declarations?: ManifestDeclaration[] }> };
 
 function declarationOf(tag: string): ManifestDeclaration | undefined {
-  return manifest.modules.flatMap((module) => module.declarations ?? []).find((declaration) => declaration.tagName === tag);
+  return manifest.modules
+    .flatMap((module) => module.declarations ?? [])
+    .find((declaration) => declaration.tagName === tag);
 }
 
 /** `{control: false}` for every field and attribute of `tag` not in `wired`. */

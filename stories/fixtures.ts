@@ -11,7 +11,7 @@ import { scriptText, type AnswerScript, type ScriptedHistoryMessage } from './sc
 export function chunked(text: string, max = 9, seed = 7): string[] {
   const chunks: string[] = [];
   let state = seed;
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     state = (state * 1103515245 + 12345) % 2147483648;
     const size = 1 + (state % max);
     chunks.push(text.slice(at, at + size));
@@ -21,7 +21,10 @@ export function chunked(text: string, max = 9, seed = 7): string[] {
 }
 
 /** A script from whole texts: chunked think and answer, a pace, faults. */
-export function answerScript(answer: string, options: Omit<AnswerScript, 'answer' | 'think'> & { think?: string } = {}): AnswerScript {
+export function answerScript(
+  answer: string,
+  options: Omit<AnswerScript, 'answer' | 'think'> & { think?: string } = {},
+): AnswerScript {
   const { think, ...rest } = options;
   return { ...rest, think: think ? chunked(think) : [], answer: chunked(answer) };
 }
@@ -51,14 +54,29 @@ The server continues *after* event 42. If it replays a few older events anyway, 
 export const LONG_ANSWER = [
   '# Streaming answers without losing a word',
   '',
-  'A chat widget that streams a model\'s answer lives on a connection that *will* drop: a laptop lid closes, a proxy times out, a phone changes networks. What matters is what the reader sees afterwards.',
+  "A chat widget that streams a model's answer lives on a connection that *will* drop: a laptop lid closes, a proxy times out, a phone changes networks. What matters is what the reader sees afterwards.",
   '',
   ...(<Array<[string, string]>>[
-    ['Sequence numbers', 'Each event carries an `id:` line. The client keeps the highest one it applied and nothing else: the text on screen is exactly the events up to that number.'],
-    ['Resuming', 'A reconnect is a new request with `offset=<seq>` and a `Last-Event-ID` header. The server continues after that event; it never starts a new generation for a request that carries an offset.'],
-    ['Deduplication', 'A server that replays (some do, from a ring buffer) sends events the client already has. They are dropped by number, so a replay can never duplicate a sentence.'],
-    ['Heartbeats', 'A connection can die without closing. The client watches every byte, comments included, and treats silence past the heartbeat timeout as a cut.'],
-    ['Backoff', 'Retries wait longer each time — doubling, with jitter, capped — and a server\'s `Retry-After` wins. After the last attempt the answer ends in an error, and what arrived stays on screen.'],
+    [
+      'Sequence numbers',
+      'Each event carries an `id:` line. The client keeps the highest one it applied and nothing else: the text on screen is exactly the events up to that number.',
+    ],
+    [
+      'Resuming',
+      'A reconnect is a new request with `offset=<seq>` and a `Last-Event-ID` header. The server continues after that event; it never starts a new generation for a request that carries an offset.',
+    ],
+    [
+      'Deduplication',
+      'A server that replays (some do, from a ring buffer) sends events the client already has. They are dropped by number, so a replay can never duplicate a sentence.',
+    ],
+    [
+      'Heartbeats',
+      'A connection can die without closing. The client watches every byte, comments included, and treats silence past the heartbeat timeout as a cut.',
+    ],
+    [
+      'Backoff',
+      "Retries wait longer each time — doubling, with jitter, capped — and a server's `Retry-After` wins. After the last attempt the answer ends in an error, and what arrived stays on screen.",
+    ],
   ]).flatMap(([title, text], index) => [
     `## ${index + 1}. ${title}`,
     '',
@@ -70,7 +88,7 @@ export const LONG_ANSWER = [
     '',
     '```ts',
     `// ${title.toLowerCase()}`,
-    'const chat = document.querySelector(\'sse-chat\');',
+    "const chat = document.querySelector('sse-chat');",
     `chat.addEventListener('sse-status', (event) => console.log(event.detail.status));`,
     '```',
     '',
@@ -85,7 +103,12 @@ export const LONG_ANSWER = [
 ].join('\n');
 
 /** Payloads that try to run script; each is split across events so no single chunk is whole. */
-export const XSS_THINK_PARTS = ['Checking <scr', 'ipt>window.__xss = "think"</scr', 'ipt> and <img src=x on', 'error="window.__xss = 1"> in thought.'];
+export const XSS_THINK_PARTS = [
+  'Checking <scr',
+  'ipt>window.__xss = "think"</scr',
+  'ipt> and <img src=x on',
+  'error="window.__xss = 1"> in thought.',
+];
 export const XSS_ANSWER_PARTS = [
   'A script tag: <scr',
   'ipt>window.__xss = "script"; alert("script")</scr',
@@ -113,10 +136,18 @@ GET /api/chat?offset=42
  * A conversation of `pairs` questions and answers for the history endpoint; the last answer
  * is `pending` (still being generated) a third of the way through its script.
  */
-export function longConversation(pairs: number): { history: ScriptedHistoryMessage[]; known: Record<string, AnswerScript> } {
+export function longConversation(pairs: number): {
+  history: ScriptedHistoryMessage[];
+  known: Record<string, AnswerScript>;
+} {
   const history: ScriptedHistoryMessage[] = [];
   for (let i = 1; i < pairs; i++) {
-    history.push({ id: `m${i}:q`, author: 'user', answer: `Question ${i}: what happens at reconnect number ${i}?`, status: 'available' });
+    history.push({
+      id: `m${i}:q`,
+      author: 'user',
+      answer: `Question ${i}: what happens at reconnect number ${i}?`,
+      status: 'available',
+    });
     history.push({
       id: `m${i}`,
       author: 'assistant',
@@ -125,12 +156,20 @@ export function longConversation(pairs: number): { history: ScriptedHistoryMessa
       status: 'available',
     });
   }
-  const script = answerScript(`And the last answer is still being written while you scroll: it was **pending** when the page loaded, so the element resumed it from its offset.\n\n${ANSWER}`, {
-    think: 'The last question; the server is still generating this answer.',
-    paceMs: 30,
-  });
+  const script = answerScript(
+    `And the last answer is still being written while you scroll: it was **pending** when the page loaded, so the element resumed it from its offset.\n\n${ANSWER}`,
+    {
+      think: 'The last question; the server is still generating this answer.',
+      paceMs: 30,
+    },
+  );
   const offset = Math.floor(((script.think?.length ?? 0) + script.answer.length) / 3);
-  history.push({ id: `m${pairs}:q`, author: 'user', answer: `Question ${pairs}: and the answer being written right now?`, status: 'available' });
+  history.push({
+    id: `m${pairs}:q`,
+    author: 'user',
+    answer: `Question ${pairs}: and the answer being written right now?`,
+    status: 'available',
+  });
   history.push({ id: `m${pairs}`, author: 'assistant', ...scriptText(script, offset), status: 'pending', offset });
   return { history, known: { [`m${pairs}`]: script } };
 }

@@ -98,7 +98,10 @@ function scriptEvents(script: AnswerScript, messageId: string): Array<[number, s
     const data = [{ id: seq, type: item.type, content: item.content }];
     return [seq, JSON.stringify({ mode: 'append', message_id: messageId, data })];
   });
-  events.push([items.length + 1, JSON.stringify({ mode: 'finish', message_id: messageId, meta: { status: 'available' } })]);
+  events.push([
+    items.length + 1,
+    JSON.stringify({ mode: 'finish', message_id: messageId, meta: { status: 'available' } }),
+  ]);
   return events;
 }
 
@@ -112,8 +115,14 @@ export function scriptText(script: AnswerScript, upTo = Infinity): { think: stri
 }
 
 export function createScriptedServer(options: ScriptedServerOptions = {}): ScriptedServer {
-  const { answers = [], history = [], known = {}, endpoint = '/api/chat', historyEndpoint = '/api/history', stopEndpoint = '/api/stop' } =
-    options;
+  const {
+    answers = [],
+    history = [],
+    known = {},
+    endpoint = '/api/chat',
+    historyEndpoint = '/api/history',
+    stopEndpoint = '/api/stop',
+  } = options;
   const requests: ScriptedRequest[] = [];
   const jobs = new Map<string, { script: AnswerScript; requests: number }>(
     Object.entries(known).map(([id, script]) => [id, { script, requests: 0 }]),
@@ -239,7 +248,13 @@ function json(status: number, value: unknown, headers: Record<string, string> = 
   });
 }
 
-const STATUS_TEXT: Record<number, string> = { 200: 'OK', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 
 function pathOf(path: string): string {
   return new URL(path, location.href).pathname;

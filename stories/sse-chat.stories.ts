@@ -27,7 +27,13 @@ import {
   answerScript,
   longConversation,
 } from './fixtures.js';
-import { createScriptedServer, scriptText, type AnswerScript, type ScriptedServer, type ScriptedServerOptions } from './scripted-fetch.js';
+import {
+  createScriptedServer,
+  scriptText,
+  type AnswerScript,
+  type ScriptedServer,
+  type ScriptedServerOptions,
+} from './scripted-fetch.js';
 
 /** The attributes the stories bind, as Storybook args (attribute names). */
 interface ChatArgs {
@@ -340,7 +346,11 @@ export const HeartbeatStall: Story = chatStory({
 
 /** The endpoint answered 404: not retryable, so `error` at once, with the server's words. */
 export const Error404: Story = chatStory({
-  server: { answers: [{ ...answerScript(ANSWER), faults: [{ kind: 'status', status: 404, message: 'no such model: gpt-imaginary' }] }] },
+  server: {
+    answers: [
+      { ...answerScript(ANSWER), faults: [{ kind: 'status', status: 404, message: 'no such model: gpt-imaginary' }] },
+    ],
+  },
   question: QUESTION,
   async expectState(chat, { server, errors }) {
     await untilStatus(chat, 'error');
@@ -389,7 +399,11 @@ export const Stopped: Story = chatStory({
     const message = lastAnswer(chat);
     await expect(message?.status).toBe('stopped');
     await expect(message?.answer.length).toBeGreaterThan(150);
-    await waitFor(() => expect(server.requests.some((request) => request.path === '/api/stop' && request.messageId === message?.id)).toBe(true));
+    await waitFor(() =>
+      expect(server.requests.some((request) => request.path === '/api/stop' && request.messageId === message?.id)).toBe(
+        true,
+      ),
+    );
     await expect(part(chat, 'send')?.hidden).toBe(false);
   },
 });
@@ -398,7 +412,17 @@ const replayScript = answerScript(ANSWER, { think: THINK, paceMs: 8 });
 /** The resume after a cut replays the 6 events before the offset: all dropped, nothing shown twice. */
 export const ReplayedEvents: Story = chatStory({
   args: { 'retry-delay': 200 },
-  server: { answers: [{ ...replayScript, faults: [{ kind: 'cut', after: 30 }, { kind: 'replay', count: 6 }] }] },
+  server: {
+    answers: [
+      {
+        ...replayScript,
+        faults: [
+          { kind: 'cut', after: 30 },
+          { kind: 'replay', count: 6 },
+        ],
+      },
+    ],
+  },
   question: QUESTION,
   async expectState(chat) {
     await untilStatus(chat, 'done');
@@ -422,14 +446,20 @@ export const XssRenderedInert: Story = chatStory({
     await expectExactAnswer(chat, xssScript);
     for (const message of messageElements(chat)) {
       const root = message.shadowRoot!;
-      await expect(root.querySelectorAll('script, iframe, object, embed, form, input, button, textarea, select, style')).toHaveLength(0);
+      await expect(
+        root.querySelectorAll('script, iframe, object, embed, form, input, button, textarea, select, style'),
+      ).toHaveLength(0);
       await expect(root.querySelectorAll('[onerror], [onclick], [onload]')).toHaveLength(0);
-      for (const link of root.querySelectorAll('a')) await expect(link.getAttribute('href') ?? '').not.toMatch(/^\s*javascript:/i);
+      for (const link of root.querySelectorAll('a'))
+        await expect(link.getAttribute('href') ?? '').not.toMatch(/^\s*javascript:/i);
       // The sanitizer drops a non-http(s) image source (the element may stay, pointing nowhere).
-      for (const image of root.querySelectorAll('img[src]')) await expect(image.getAttribute('src')).toMatch(/^https?:/);
+      for (const image of root.querySelectorAll('img[src]'))
+        await expect(image.getAttribute('src')).toMatch(/^https?:/);
     }
     await expect((window as { __xss?: unknown }).__xss).toBeUndefined();
-    await expect(part(messageElements(chat).at(-1), 'answer')?.querySelector('strong')?.textContent).toBe('Only text survives.');
+    await expect(part(messageElements(chat).at(-1), 'answer')?.querySelector('strong')?.textContent).toBe(
+      'Only text survives.',
+    );
   },
 });
 
@@ -447,31 +477,32 @@ export const DarkTheme: Story = chatStory({
   },
 });
 
-const brand: Decorator<ChatArgs> = (story) => html`<style>
-    .brand sse-chat {
-      --sse-chat-font: Georgia, 'Times New Roman', serif;
-      --sse-chat-font-size: 16px;
-      --sse-chat-radius: 2px;
-      --sse-chat-gap: 16px;
-      --sse-chat-bg: #fffaf3;
-      --sse-chat-fg: #3b2f2f;
-      --sse-chat-border: #e0c9a6;
-      --sse-chat-accent: #8250df;
-      --sse-chat-user-bg: #f3e8ff;
-      --sse-chat-code-bg: #f6efe3;
-    }
-    .brand sse-chat::part(send) {
-      text-transform: uppercase;
-      letter-spacing: 0.08em;
-    }
-    .brand sse-chat::part(input) {
-      border-style: dashed;
-    }
-    .brand sse-chat::part(status) {
-      font-style: italic;
-    }
-  </style>
-  <div class="brand">${story()}</div>`;
+const brand: Decorator<ChatArgs> = (story) =>
+  html`<style>
+      .brand sse-chat {
+        --sse-chat-font: Georgia, 'Times New Roman', serif;
+        --sse-chat-font-size: 16px;
+        --sse-chat-radius: 2px;
+        --sse-chat-gap: 16px;
+        --sse-chat-bg: #fffaf3;
+        --sse-chat-fg: #3b2f2f;
+        --sse-chat-border: #e0c9a6;
+        --sse-chat-accent: #8250df;
+        --sse-chat-user-bg: #f3e8ff;
+        --sse-chat-code-bg: #f6efe3;
+      }
+      .brand sse-chat::part(send) {
+        text-transform: uppercase;
+        letter-spacing: 0.08em;
+      }
+      .brand sse-chat::part(input) {
+        border-style: dashed;
+      }
+      .brand sse-chat::part(status) {
+        font-style: italic;
+      }
+    </style>
+    <div class="brand">${story()}</div>`;
 
 /** A brand theme from outside: `--sse-chat-*` custom properties and `::part()` rules. */
 export const CustomTheme: Story = chatStory({
@@ -484,7 +515,9 @@ export const CustomTheme: Story = chatStory({
     await expect(send.backgroundColor).toBe('rgb(130, 80, 223)');
     await expect(send.textTransform).toBe('uppercase');
     await expect(getComputedStyle(part(chat, 'input')!).borderStyle).toBe('dashed');
-    await expect(getComputedStyle(part(messageElements(chat)[0], 'bubble')!).backgroundColor).toBe('rgb(243, 232, 255)');
+    await expect(getComputedStyle(part(messageElements(chat)[0], 'bubble')!).backgroundColor).toBe(
+      'rgb(243, 232, 255)',
+    );
   },
 });
 
@@ -501,7 +534,9 @@ export const RightToLeft: Story = chatStory({
     const bubble = part(messageElements(chat)[0], 'bubble')!;
     await expect(getComputedStyle(bubble).direction).toBe('rtl');
     const log = part(chat, 'log')!.getBoundingClientRect();
-    await expect(bubble.getBoundingClientRect().left - log.left).toBeLessThan(log.right - bubble.getBoundingClientRect().right);
+    await expect(bubble.getBoundingClientRect().left - log.left).toBeLessThan(
+      log.right - bubble.getBoundingClientRect().right,
+    );
   },
 });
 

@@ -79,7 +79,9 @@ export const Answer: Story = {
     const message = await messageIn(canvasElement);
     await expect((part(message, 'think') as HTMLDetailsElement).open).toBe(false);
     await expect(part(message, 'think-summary').textContent?.trim()).toBe('Thoughts');
-    await waitFor(() => expect(part(message, 'answer').querySelector('pre code')?.textContent).toMatch(/Last-Event-ID: 42/));
+    await waitFor(() =>
+      expect(part(message, 'answer').querySelector('pre code')?.textContent).toMatch(/Last-Event-ID: 42/),
+    );
     await expect(part(message, 'answer').querySelector('strong')?.textContent).toBe('sequence number');
   },
 };
@@ -108,7 +110,9 @@ export const Thinking: Story = {
     await expect(message.hasAttribute('thinking')).toBe(true);
     await expect((part(message, 'think') as HTMLDetailsElement).open).toBe(true);
     await expect(part(message, 'think-summary').textContent?.trim()).toBe('Thinking…');
-    await waitFor(() => expect(part(message, 'think-body').querySelector('ol')?.children).toHaveLength(3), { timeout: STATE_TIMEOUT });
+    await waitFor(() => expect(part(message, 'think-body').querySelector('ol')?.children).toHaveLength(3), {
+      timeout: STATE_TIMEOUT,
+    });
   },
 };
 
@@ -126,9 +130,12 @@ export const StreamingMarkdown: Story = {
     const message = await messageIn(canvasElement);
     await stream(message, 'answer', OPEN_FENCE, 15);
     const answer = part(message, 'answer');
-    await waitFor(() => expect(answer.querySelector('pre code')?.textContent).toContain('console.log(event.detail.status'), {
-      timeout: STATE_TIMEOUT,
-    });
+    await waitFor(
+      () => expect(answer.querySelector('pre code')?.textContent).toContain('console.log(event.detail.status'),
+      {
+        timeout: STATE_TIMEOUT,
+      },
+    );
     await expect(answer.textContent).not.toContain('```');
     await expect(message.getAttribute('status')).toBe('streaming');
   },
@@ -162,6 +169,8 @@ export const DarkTheme: Story = {
     const message = await messageIn(canvasElement);
     await expect(getComputedStyle(message).color).toBe('rgb(230, 237, 243)');
     await waitFor(() => expect(part(message, 'answer').querySelector('pre')).not.toBeNull());
-    await expect(getComputedStyle(part(message, 'answer').querySelector('pre')!).backgroundColor).toBe('rgb(21, 27, 35)');
+    await expect(getComputedStyle(part(message, 'answer').querySelector('pre')!).backgroundColor).toBe(
+      'rgb(21, 27, 35)',
+    );
   },
 };

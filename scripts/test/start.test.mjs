@@ -17,7 +17,10 @@ const BOUNDED = { timeout: 90_000 };
  * @param {Record<string, string>} [env]
  */
 async function startDemo(env = {}) {
-  const child = spawn(process.execPath, [start], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [start], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -58,13 +61,27 @@ test('npm start serves the demo, the built files and the examples, and nothing e
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await page.text(), /<sse-chat[\s\S]*history-endpoint="\/api\/history"/);
-    for (const path of ['/dist/sse-chat.js', '/dist/sse-chat.iife.js', '/examples/jquery.html', '/examples/vue2.html', '/node_modules/jquery/dist/jquery.min.js', '/node_modules/vue/dist/vue.min.js']) {
+    for (const path of [
+      '/dist/sse-chat.js',
+      '/dist/sse-chat.iife.js',
+      '/examples/jquery.html',
+      '/examples/vue2.html',
+      '/node_modules/jquery/dist/jquery.min.js',
+      '/node_modules/vue/dist/vue.min.js',
+    ]) {
       const res = await get(path);
       assert.equal(res.status, 200, path);
       await res.arrayBuffer();
     }
     // Raw request targets: fetch() would normalise the dot segments away before sending.
-    for (const path of ['/package.json', '/server/index.js', '/node_modules/lit/package.json', '/dist/..%2fpackage.json', '/dist/%2e%2e/package.json', '/examples/../package.json']) {
+    for (const path of [
+      '/package.json',
+      '/server/index.js',
+      '/node_modules/lit/package.json',
+      '/dist/..%2fpackage.json',
+      '/dist/%2e%2e/package.json',
+      '/examples/../package.json',
+    ]) {
       assert.equal(await rawStatus(demo.url, path), 404, path);
     }
     assert.equal(await rawStatus(demo.url, '/%E0%A4%A'), 400, 'a malformed URL is a 400, not a crash');
@@ -89,7 +106,10 @@ test('a busy port: it says which, and how to choose another, and exits 1', BOUND
       () => assert.fail('the second server printed a URL'),
       (error) => error,
     );
-    assert.match(String(second.message), new RegExp(`cannot listen on port ${port}: .*EADDRINUSE.*\\(set PORT to use another\\)`));
+    assert.match(
+      String(second.message),
+      new RegExp(`cannot listen on port ${port}: .*EADDRINUSE.*\\(set PORT to use another\\)`),
+    );
   } finally {
     first.child.kill('SIGINT');
   }
@@ -109,17 +129,30 @@ test('with OPENAI_BASE_URL, npm start answers from that upstream and says so (ne
   });
   await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
   const { port } = /** @type {import('node:net').AddressInfo} */ (upstream.address());
-  const demo = await startDemo({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_API_KEY: 'sk-secret-test', OPENAI_MODEL: 'tiny-model' });
+  const demo = await startDemo({
+    OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+    OPENAI_API_KEY: 'sk-secret-test',
+    OPENAI_MODEL: 'tiny-model',
+  });
   try {
-    assert.match(demo.output(), new RegExp(`relaying questions to http://127.0.0.1:${port}/v1 \\(model tiny-model, with an API key\\)`));
+    assert.match(
+      demo.output(),
+      new RegExp(`relaying questions to http://127.0.0.1:${port}/v1 \\(model tiny-model, with an API key\\)`),
+    );
     assert.doesNotMatch(demo.output(), /sk-secret-test/);
     const res = await fetch(new URL('/api/chat', demo.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ conversation_id: 'c', message_id: 'relayed-1', messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        conversation_id: 'c',
+        message_id: 'relayed-1',
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     });
     const text = await res.text();
-    const contents = [...text.matchAll(/^data: (.*)$/gm)].flatMap((m) => JSON.parse(m[1] ?? '{}').data ?? []).map((item) => `${item.type}:${item.content}`);
+    const contents = [...text.matchAll(/^data: (.*)$/gm)]
+      .flatMap((m) => JSON.parse(m[1] ?? '{}').data ?? [])
+      .map((item) => `${item.type}:${item.content}`);
     assert.deepEqual(contents, ['think:Thinking.', 'text:Relayed **answer**.']);
     assert.equal(asked.length, 1);
     assert.equal(asked[0].url, '/v1/chat/completions');

@@ -54,12 +54,24 @@ test('a new answer streams think, task_progress, text and finish with consecutiv
 test('content is the text itself: its JSON carries the newlines and tabs, and a backslash-n in code stays', async () => {
   const { text } = await readBody(await postChat(`${server.base}/chat?chunk_ms=0`, 'plain-1', { prompt: 'tell me' }));
   const { events } = parseSse(text);
-  assert.ok(events.every((e) => !e.data?.includes('\n')), 'one data line per event');
+  assert.ok(
+    events.every((e) => !e.data?.includes('\n')),
+    'one data line per event',
+  );
   /** @type {Array<{type: string, content: string}>} */
   const items = events.filter((e) => !e.event).flatMap((e) => JSON.parse(/** @type {string} */ (e.data)).data ?? []);
-  assert.ok(items.some((item) => item.content.includes('\n')), 'a real newline in some content');
-  assert.ok(items.some((item) => item.content.includes('\t')), 'a real tab in some content');
-  const answer = items.filter((item) => item.type === 'text').map((item) => item.content).join('');
+  assert.ok(
+    items.some((item) => item.content.includes('\n')),
+    'a real newline in some content',
+  );
+  assert.ok(
+    items.some((item) => item.content.includes('\t')),
+    'a real tab in some content',
+  );
+  const answer = items
+    .filter((item) => item.type === 'text')
+    .map((item) => item.content)
+    .join('');
   assert.equal(answer, scriptFor('tell me').answer);
   assert.ok(answer.includes("? 'resumed\\n' :"), 'a backslash-n in the code is two characters');
 });
@@ -109,7 +121,9 @@ test('Last-Event-ID alone works as the offset', async () => {
 
 test('a request without offset for a known message attaches from the start', async () => {
   const a = parseSse((await readBody(await postChat(`${server.base}/chat?chunk_ms=0`, 'attach-1'))).text).events;
-  const b = parseSse((await readBody(await postChat(`${server.base}/chat`, 'attach-1', { prompt: 'other' }))).text).events;
+  const b = parseSse(
+    (await readBody(await postChat(`${server.base}/chat`, 'attach-1', { prompt: 'other' }))).text,
+  ).events;
   assert.deepEqual(b, a);
   assert.equal((await server.debug('attach-1')).generations, 1);
 });
@@ -131,7 +145,10 @@ test('resume of an unknown message is 404; resume at the end of a finished one i
   }
   const res = await fetch(`${server.base}/chat?message_id=end-1&offset=${lastSeq - 1}`);
   const { events } = parseSse((await readBody(res)).text);
-  assert.deepEqual(events.map((e) => Number(e.id)), [lastSeq]);
+  assert.deepEqual(
+    events.map((e) => Number(e.id)),
+    [lastSeq],
+  );
 });
 
 test('GET /chat takes the request from the query and generates a message_id when absent', async () => {

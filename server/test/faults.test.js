@@ -18,7 +18,9 @@ after(() => server.close());
  * @param {string} plan
  */
 function resume(messageId, offset, plan, extra = '&ping_ms=60000') {
-  return fetch(`${server.base}/chat?message_id=${messageId}&offset=${offset}&faults=${encodeURIComponent(plan)}${extra}`);
+  return fetch(
+    `${server.base}/chat?message_id=${messageId}&offset=${offset}&faults=${encodeURIComponent(plan)}${extra}`,
+  );
 }
 
 test('parseFaultPlan: one entry per connection, + combines, unknown entries are ok', (t) => {
@@ -32,7 +34,13 @@ test('parseFaultPlan: one entry per connection, + combines, unknown entries are 
   assert.deepEqual(plan[4], { ...NO_FAULT, entry: '503date:3', status: 503, retryAfter: 3, retryAfterDate: true });
   assert.equal(plan[5]?.hang, true);
   assert.deepEqual(plan[6], NO_FAULT);
-  assert.deepEqual(plan[7], { ...NO_FAULT, entry: 'malformed+buffer+replay:4', malformed: true, buffer: true, replay: 4 });
+  assert.deepEqual(plan[7], {
+    ...NO_FAULT,
+    entry: 'malformed+buffer+replay:4',
+    malformed: true,
+    buffer: true,
+    replay: 4,
+  });
   assert.equal(warn.mock.callCount(), 2);
   assert.equal(faultAt(plan, 8), NO_FAULT);
   assert.deepEqual(parseFaultPlan(''), []);

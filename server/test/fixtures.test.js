@@ -166,7 +166,9 @@ test('connection i gets responses[i], the last one again past the end', async ()
 
 test('records every request: method, query, the three headers, the JSON body', async () => {
   const { id, url } = await register([{ body: 'data: x\n\n' }]);
-  await readBody(await fetch(`${url}&offset=3&message_id=m1&conversation_id=c1`, { headers: { 'Last-Event-ID': '3' } }));
+  await readBody(
+    await fetch(`${url}&offset=3&message_id=m1&conversation_id=c1`, { headers: { 'Last-Event-ID': '3' } }),
+  );
   await readBody(
     await fetch(url, {
       method: 'POST',
@@ -206,7 +208,10 @@ test('refuses bad registrations with 400 and says why', async () => {
     [{ responses: ['data: x'] }, /responses\[0\] must be an object/],
     [{ responses: [{}] }, /responses\[0\]\.body must be a string/],
     [{ responses: [{ body: 'x', bogus: 1 }] }, /unknown field "bogus"/],
-    [{ responses: [{ body: 'x' }, { body: 'x', status: 99 }] }, /responses\[1\]\.status must be an integer from 200 to 599/],
+    [
+      { responses: [{ body: 'x' }, { body: 'x', status: 99 }] },
+      /responses\[1\]\.status must be an integer from 200 to 599/,
+    ],
     [{ responses: [{ body: 'x', status: '200' }] }, /status must be an integer/],
     [{ responses: [{ body: 'x', headers: ['a'] }] }, /headers must be an object of strings/],
     [{ responses: [{ body: 'x', headers: { 'bad name': 'a' } }] }, /is not a header name/],

@@ -123,7 +123,10 @@ test('a pending answer gives the exact texts of its events so far, and a resume 
     // Content is the text itself, so every event boundary is a resume point.
     assert.equal(answer.offset, job.lastSeq);
     assert.deepEqual({ think: answer.think, answer: answer.answer }, decodeTexts(job.log), `texts at ${job.lastSeq}`);
-    assert.ok(script.think.startsWith(answer.think) && script.answer.startsWith(answer.answer), `a prefix at ${job.lastSeq}`);
+    assert.ok(
+      script.think.startsWith(answer.think) && script.answer.startsWith(answer.answer),
+      `a prefix at ${job.lastSeq}`,
+    );
     snapshots.push(answer);
     time.advance(10);
   }
@@ -161,7 +164,10 @@ test('a stream resumed live from a pending offset continues it exactly', async (
 test('a stopped answer is available, marked stopped, with what was streamed', async () => {
   const job = server.api.jobs.create({ messageId: 'stopped-1', conversationId: 'conv-s', prompt: 'hello' });
   time.advance(10 * 80);
-  const stop = await fetch(`${server.base}/stop`, { method: 'POST', body: JSON.stringify({ message_id: 'stopped-1' }) });
+  const stop = await fetch(`${server.base}/stop`, {
+    method: 'POST',
+    body: JSON.stringify({ message_id: 'stopped-1' }),
+  });
   assert.equal(stop.status, 204);
   const [, answer] = await history('conv-s');
   assert.deepEqual(answer, {

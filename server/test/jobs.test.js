@@ -7,7 +7,13 @@ import { decodeTexts, fakeTime } from './helpers.js';
 
 /** @param {ReturnType<typeof fakeTime>} time @param {object} [options] */
 function store(time, options = {}) {
-  return createJobStore({ chunkMs: 10, now: time.now, setTimer: time.setTimer, clearTimer: time.clearTimer, ...options });
+  return createJobStore({
+    chunkMs: 10,
+    now: time.now,
+    setTimer: time.setTimer,
+    clearTimer: time.clearTimer,
+    ...options,
+  });
 }
 
 test('a job generates think, task_progress, text, finish with consecutive seqs, one per chunkMs', () => {
@@ -30,7 +36,9 @@ test('a job generates think, task_progress, text, finish with consecutive seqs, 
     job.log.map((e) => e.seq),
     job.log.map((_, i) => i + 1),
   );
-  const kinds = job.log.map((e) => e.event ?? `${e.payload.mode}:${/** @type {any} */ (e.payload).data?.[0]?.type ?? ''}`);
+  const kinds = job.log.map(
+    (e) => e.event ?? `${e.payload.mode}:${/** @type {any} */ (e.payload).data?.[0]?.type ?? ''}`,
+  );
   const progress = kinds.indexOf('task_progress');
   assert.ok(kinds.slice(0, progress).every((k) => k === 'append:think') && progress > 10);
   assert.ok(kinds.slice(progress + 1, -1).every((k) => k === 'append:text'));
@@ -136,10 +144,19 @@ test('a custom producer gets the request, appends through emit, and its final ev
     assert.equal(append('think', 'a\\b'), true, 'synchronously');
     await Promise.resolve();
     append('text', 'line\nnext');
-    assert.equal(emit({ payload: { mode: 'finish', message_id: job.messageId, meta: { status: 'available' } }, final: true }), true);
+    assert.equal(
+      emit({ payload: { mode: 'finish', message_id: job.messageId, meta: { status: 'available' } }, final: true }),
+      true,
+    );
     assert.equal(append('text', 'late'), false, 'nothing after the final event');
   };
-  const jobs = createJobStore({ producer, retentionMs: 1000, now: time.now, setTimer: time.setTimer, clearTimer: time.clearTimer });
+  const jobs = createJobStore({
+    producer,
+    retentionMs: 1000,
+    now: time.now,
+    setTimer: time.setTimer,
+    clearTimer: time.clearTimer,
+  });
   const messages = [{ role: 'user', content: 'q' }];
   const job = jobs.create({ messageId: 'p1', prompt: 'q', messages, chunkMs: 5, size: 10 });
   assert.equal(job.log.length, 1);
@@ -150,7 +167,11 @@ test('a custom producer gets the request, appends through emit, and its final ev
   await new Promise((resolve) => setImmediate(resolve));
   assert.ok(job.done && !job.stopped);
   assert.equal(job.log.length, 3);
-  assert.deepEqual({ think: job.think, answer: job.answer }, { think: 'a\\b', answer: 'line\nnext' }, 'texts from the log');
+  assert.deepEqual(
+    { think: job.think, answer: job.answer },
+    { think: 'a\\b', answer: 'line\nnext' },
+    'texts from the log',
+  );
   assert.equal(job.error, null);
   time.advance(1000);
   assert.equal(jobs.get('p1'), undefined, 'retention applies');
@@ -187,9 +208,10 @@ test('a producer that throws or rejects ends its job with an error event', async
   const async_ = jobs.create({ messageId: 'async' });
   await new Promise((resolve) => setImmediate(resolve));
   for (const job of [sync, async_]) {
-    assert.deepEqual(job.log.map((e) => e.payload), [
-      { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' },
-    ]);
+    assert.deepEqual(
+      job.log.map((e) => e.payload),
+      [{ mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' }],
+    );
     assert.ok(job.done);
     assert.equal(job.error, 'internal server error');
   }
@@ -201,13 +223,19 @@ test('an async producer that settles without finishing its answer ends it with a
   const logged = t.mock.method(console, 'error', () => {});
   const jobs = createJobStore({
     producer: async ({ job, emit }) => {
-      emit({ payload: { mode: 'append', message_id: job.messageId, data: [{ id: 1, type: 'text', content: 'partial' }] } });
+      emit({
+        payload: { mode: 'append', message_id: job.messageId, data: [{ id: 1, type: 'text', content: 'partial' }] },
+      });
     },
   });
   const job = jobs.create({ messageId: 'unfinished' });
   await new Promise((resolve) => setImmediate(resolve));
   assert.ok(job.done, 'not pending forever');
-  assert.deepEqual(job.log.at(-1)?.payload, { mode: 'error', message_id: 'unfinished', finish_reason: 'internal server error' });
+  assert.deepEqual(job.log.at(-1)?.payload, {
+    mode: 'error',
+    message_id: 'unfinished',
+    finish_reason: 'internal server error',
+  });
   assert.equal(job.answer, 'partial', 'what it produced stays');
   assert.match(String(logged.mock.calls[0]?.arguments.at(-1)), /ended without finishing/);
   jobs.close();

@@ -31,7 +31,8 @@ export function completeTail(tail: string): string {
   const fence = openFence(lines);
   if (fence) {
     const last = lines[lines.length - 1] ?? '';
-    const partialClose = last.trim().length > 0 && /^ {0,3}$/.test(last.replace(/[`~]+[ \t]*$/, '')) && last.trim()[0] === fence[0];
+    const partialClose =
+      last.trim().length > 0 && /^ {0,3}$/.test(last.replace(/[`~]+[ \t]*$/, '')) && last.trim()[0] === fence[0];
     return partialClose ? lines.slice(0, -1).join('\n') : tail;
   }
   let end = lines.length;
@@ -89,7 +90,7 @@ function completeInline(text: string): string {
   let link: { at: number; textEnd: number; image: boolean } | undefined;
   let trailingRun: number | undefined;
 
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i] as string;
     if (c === '\\') {
       i += 2;

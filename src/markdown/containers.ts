@@ -67,7 +67,11 @@ export function openContainer(
 }
 
 /** The next frame of an open container, or undefined when it must be rendered whole again. */
-export function continueContainer(container: OpenContainer, rest: string, links: LinkDefinitions): ContainerStep | undefined {
+export function continueContainer(
+  container: OpenContainer,
+  rest: string,
+  links: LinkDefinitions,
+): ContainerStep | undefined {
   const block = soleBlock(lexBlocks(container.prefix + rest, { ...links }));
   if (container.kind === 'list') {
     if (block?.type !== 'list') return undefined;
@@ -111,14 +115,20 @@ function openTable(table: Table, source: string, links: LinkDefinitions) {
 }
 
 /** Items followed by another item are final: freeze them; the last one is open. */
-function freezeItems(container: OpenContainer, list: List, rest: string, links: LinkDefinitions): ContainerStep | undefined {
+function freezeItems(
+  container: OpenContainer,
+  list: List,
+  rest: string,
+  links: LinkDefinitions,
+): ContainerStep | undefined {
   const done = list.items.slice(0, -1);
   const doneSource = done.map((item) => item.raw).join('');
   if (!rest.startsWith(doneSource)) return undefined;
   const open = rest.slice(doneSource.length);
   // The open item as the reader may see it: half-written syntax completed.
   const shown = completeTail(open);
-  const shownList = shown === open ? { ...list, items: list.items.slice(-1) } : soleBlock(lexBlocks(shown, { ...links }));
+  const shownList =
+    shown === open ? { ...list, items: list.items.slice(-1) } : soleBlock(lexBlocks(shown, { ...links }));
   // Completion hid the whole item (a bare marker so far): nothing to show. Anything other
   // than one tight list: render the block whole instead.
   if (shown.trim() !== '' && (shownList?.type !== 'list' || (shownList as List).loose)) return undefined;
@@ -129,12 +139,18 @@ function freezeItems(container: OpenContainer, list: List, rest: string, links: 
 }
 
 /** Rows whose line has ended are final: freeze them; an unfinished last line is open. */
-function freezeRows(container: OpenContainer, table: Table, rest: string, links: LinkDefinitions): ContainerStep | undefined {
+function freezeRows(
+  container: OpenContainer,
+  table: Table,
+  rest: string,
+  links: LinkDefinitions,
+): ContainerStep | undefined {
   const lines = rest.split('\n');
   const openLine = lines.pop() ?? '';
   const complete = lines.filter((line) => line.trim() !== '');
   // Each row is one line; anything else (a blank line inside, a line that is no row) is not this shape.
-  if (complete.length !== lines.length || table.rows.length !== complete.length + (openLine.trim() ? 1 : 0)) return undefined;
+  if (complete.length !== lines.length || table.rows.length !== complete.length + (openLine.trim() ? 1 : 0))
+    return undefined;
   const frozenRows = table.rows.slice(0, complete.length);
   const doneSource = complete.map((line) => `${line}\n`).join('');
   let live = '';

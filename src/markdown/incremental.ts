@@ -70,7 +70,12 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
   let container: OpenContainer | undefined;
 
   /** The update of a frame in an open container. */
-  function containerUpdate(update: MarkdownUpdate, open: OpenContainer, step: ContainerStep, restart: boolean): MarkdownUpdate {
+  function containerUpdate(
+    update: MarkdownUpdate,
+    open: OpenContainer,
+    step: ContainerStep,
+    restart: boolean,
+  ): MarkdownUpdate {
     update.container = {
       restart,
       kind: open.kind,
@@ -150,7 +155,10 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
     }
     if (!final && open) {
       const block = tokens[last];
-      const opened = block && tokens.slice(last + 1).every((t) => t.type === 'space') ? openContainer(block, open, links) : undefined;
+      const opened =
+        block && tokens.slice(last + 1).every((t) => t.type === 'space')
+          ? openContainer(block, open, links)
+          : undefined;
       if (opened) {
         container = opened.container;
         open = opened.step.rest;

@@ -96,7 +96,8 @@ export function createAgentAdapter(options: AdapterOptions = {}): ProtocolAdapte
         return { seq, messageId, ops: opsFor(mode, items) };
       }
       case 'finish': {
-        const meta = typeof event.meta === 'object' && event.meta !== null ? (event.meta as Record<string, unknown>) : undefined;
+        const meta =
+          typeof event.meta === 'object' && event.meta !== null ? (event.meta as Record<string, unknown>) : undefined;
         return { seq, messageId, ops: [{ op: 'finish', meta }] };
       }
       case 'error':

@@ -19,7 +19,10 @@ import { appendOps, createThinkTagRouter } from './think-tags.js';
 
 /** `error` as OpenAI sends it (`{message, type, code}`), or as a plain string. */
 function errorOf(error: unknown): BlockOp {
-  return errorOp(error, typeof error === 'object' && error !== null ? (error as Record<string, unknown>).message : undefined);
+  return errorOp(
+    error,
+    typeof error === 'object' && error !== null ? (error as Record<string, unknown>).message : undefined,
+  );
 }
 
 export function createOpenAiAdapter(options: AdapterOptions = {}): ProtocolAdapter {

@@ -17,7 +17,13 @@
  */
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/define.js';
-import type { MessageStatus, SseErrorEvent, SseEventEvent, SseStatusDetail, SseStatusEvent } from '../../components/events.js';
+import type {
+  MessageStatus,
+  SseErrorEvent,
+  SseEventEvent,
+  SseStatusDetail,
+  SseStatusEvent,
+} from '../../components/events.js';
 import type { SseChat } from '../../components/sse-chat.js';
 import type { NamedEvent } from '../../src/types.js';
 import { bytesResponse, registerFixture, utf8, type FixtureRequest } from '../helpers/fixture.js';
@@ -57,7 +63,8 @@ interface FormatCase {
 
 const probe = (data: string, id = ''): NamedEvent => ({ type: 'probe', data, id });
 
-const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+const range = (from: number, to: number): number[] =>
+  Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
 
 const bytesOf = (stream: string | Uint8Array): Uint8Array => (typeof stream === 'string' ? utf8(stream) : stream);
 
@@ -205,7 +212,9 @@ const FORMAT_CASES: FormatCase[] = [
     rule: 'the same with the 2 KiB comment lines of the WPT file (split near every line end)',
     stream: `data:1\r:\0\n:\r\ndata:2\n:${comment2k}\rdata:3\n:data:fail\r:${comment2k}\ndata:4\n\n${DONE}`,
     answer: '1\n2\n3\n4',
-    splits: splitsNearLineEnds(`data:1\r:\0\n:\r\ndata:2\n:${comment2k}\rdata:3\n:data:fail\r:${comment2k}\ndata:4\n\n${DONE}`),
+    splits: splitsNearLineEnds(
+      `data:1\r:\0\n:\r\ndata:2\n:${comment2k}\rdata:3\n:data:fail\r:${comment2k}\ndata:4\n\n${DONE}`,
+    ),
   },
   // --- event types -------------------------------------------------------------------------
   {
@@ -287,16 +296,18 @@ const FORMAT_CASES: FormatCase[] = [
 
 /** Attributes that make every answer quick: the `text` protocol, few and fast retries. */
 async function chatElement(): Promise<SseChat> {
-  return fixture<SseChat>(html`<sse-chat
-    protocol="text"
-    decode-escapes="off"
-    max-retries="1"
-    retry-delay="10"
-    retry-max-delay="2000"
-    heartbeat-timeout="5000"
-    connect-timeout="5000"
-    style="height: 300px"
-  ></sse-chat>`);
+  return fixture<SseChat>(
+    html`<sse-chat
+      protocol="text"
+      decode-escapes="off"
+      max-retries="1"
+      retry-delay="10"
+      retry-max-delay="2000"
+      heartbeat-timeout="5000"
+      connect-timeout="5000"
+      style="height: 300px"
+    ></sse-chat>`,
+  );
 }
 
 /**
@@ -363,7 +374,9 @@ describe('event-stream conformance', () => {
         const variants = [undefined, ...(c.splits ?? range(1, bytes.length))];
         // One fixture for the case: connection i gets variant i (each stream is one request).
         const stream = await registerFixture(
-          variants.map((k) => bytesResponse(bytes, { ...(c.headers && { headers: c.headers }), ...(k !== undefined && { split: [k] }) })),
+          variants.map((k) =>
+            bytesResponse(bytes, { ...(c.headers && { headers: c.headers }), ...(k !== undefined && { split: [k] }) }),
+          ),
         );
         const want: Seen = { answer: c.answer, think: '', status: 'done', events: c.events ?? [] };
         const wrong: string[] = [];
@@ -378,7 +391,13 @@ describe('event-stream conformance', () => {
   });
 
   describe('retry (observed as the delay before a reconnect, the stream cut after its last byte)', () => {
-    const retryCases: Array<{ name: string; rule: string; stream: string; delay: (ms: number) => boolean; want: string }> = [
+    const retryCases: Array<{
+      name: string;
+      rule: string;
+      stream: string;
+      delay: (ms: number) => boolean;
+      want: string;
+    }> = [
       {
         name: 'format-field-retry',
         rule: '`retry:` sets the reconnection time, read in base ten (02000 is 2000)',
@@ -462,12 +481,18 @@ describe('event-stream conformance', () => {
         const want = { answer: c.answer, think: '', status: 'done', events: [] };
         const wrong: string[] = [];
         for (const k of variants) {
-          const first = bytesResponse(bytes, { ...(c.cut && { cut: bytes.length }), ...(k !== undefined && { split: [k] }) });
+          const first = bytesResponse(bytes, {
+            ...(c.cut && { cut: bytes.length }),
+            ...(k !== undefined && { split: [k] }),
+          });
           const stream = await registerFixture([first, { body: c.second }]);
           const got = seen(await observe(chat, stream.url));
           const requests = await stream.requests();
           const ids = requests.map((r) => r.headers['last-event-id']);
-          if (JSON.stringify(got) !== JSON.stringify(want) || JSON.stringify(ids) !== JSON.stringify([null, c.lastEventId])) {
+          if (
+            JSON.stringify(got) !== JSON.stringify(want) ||
+            JSON.stringify(ids) !== JSON.stringify([null, c.lastEventId])
+          ) {
             wrong.push(`${label(k)}: ${JSON.stringify(got)}, Last-Event-ID per request ${JSON.stringify(ids)}`);
           }
         }
@@ -532,8 +557,15 @@ describe('event-stream conformance', () => {
     }
 
     it('format-mime-trailing-semicolon: text/event-stream; is an event stream', async () => {
-      const stream = await registerFixture([{ headers: { 'Content-Type': 'text/event-stream;' }, body: eventStreamBody }]);
-      expect(seen(await observe(chat, stream.url))).to.deep.equal({ answer: 'x', think: '', status: 'done', events: [] });
+      const stream = await registerFixture([
+        { headers: { 'Content-Type': 'text/event-stream;' }, body: eventStreamBody },
+      ]);
+      expect(seen(await observe(chat, stream.url))).to.deep.equal({
+        answer: 'x',
+        think: '',
+        status: 'done',
+        events: [],
+      });
     });
 
     // The browser follows redirects inside fetch(); what is observable is that the stream at
@@ -548,7 +580,12 @@ describe('event-stream conformance', () => {
       it(`request-redirect (${status}): the stream behind the redirect is read (the browser re-asks with ${method})`, async () => {
         const target = await registerFixture([{ body: eventStreamBody }]);
         const redirect = await registerFixture([{ status, headers: { Location: target.url }, body: '' }]);
-        expect(seen(await observe(chat, redirect.url))).to.deep.equal({ answer: 'x', think: '', status: 'done', events: [] });
+        expect(seen(await observe(chat, redirect.url))).to.deep.equal({
+          answer: 'x',
+          think: '',
+          status: 'done',
+          events: [],
+        });
         const requests: FixtureRequest[] = await target.requests();
         expect(requests.map((r) => r.method)).to.deep.equal([method]);
         expect((await redirect.requests()).length).to.equal(1);

@@ -27,7 +27,10 @@ const chaosButton = (page: OpenedPage, action: string) =>
 /** Waits for the live answer to have some text, then presses a chaos button. */
 async function breakWhileStreaming(page: OpenedPage, chat: SseChat, action: string): Promise<void> {
   await waitUntil(
-    () => chat.status === 'streaming' && (chat.messages.at(-1)?.answer.length ?? 0) > 100 && !chaosButton(page, action).disabled,
+    () =>
+      chat.status === 'streaming' &&
+      (chat.messages.at(-1)?.answer.length ?? 0) > 100 &&
+      !chaosButton(page, action).disabled,
     `the answer did not stream (status ${chat.status})`,
     { timeout: 10000 },
   );
@@ -49,9 +52,13 @@ describe('the demo page (index.html)', () => {
     const chat = chatOf(page);
     typeAndEnter(page, chat, 'How do resumable streams work?');
     await breakWhileStreaming(page, chat, 'cut');
-    await waitUntil(() => chat.stats.reconnects >= 1 && chat.status === 'streaming', 'no reconnect after the cut', { timeout: 10000 });
+    await waitUntil(() => chat.stats.reconnects >= 1 && chat.status === 'streaming', 'no reconnect after the cut', {
+      timeout: 10000,
+    });
     await breakWhileStreaming(page, chat, 'replay');
-    await waitUntil(() => chat.status === 'done', `the answer did not finish (status ${chat.status})`, { timeout: 30000 });
+    await waitUntil(() => chat.status === 'done', `the answer did not finish (status ${chat.status})`, {
+      timeout: 30000,
+    });
 
     const server = await expectFullAnswer(chat);
     expect(server.answer.length, 'the demo asks for a long answer').to.be.greaterThan(6000);
@@ -70,10 +77,14 @@ describe('the demo page (index.html)', () => {
     const chat = chatOf(page);
     typeAndEnter(page, chat, 'What about heartbeats?');
     await breakWhileStreaming(page, chat, 'stall');
-    await waitUntil(() => chat.getAttribute('status') === 'reconnecting', 'the stall was not noticed', { timeout: 10000 });
+    await waitUntil(() => chat.getAttribute('status') === 'reconnecting', 'the stall was not noticed', {
+      timeout: 10000,
+    });
     expect(chat.getAttribute('retry-attempt')).to.equal('1');
     expect(byId(page, 'retry').textContent).to.equal('attempt 1 of 5');
-    await waitUntil(() => chat.status === 'done', `the answer did not finish (status ${chat.status})`, { timeout: 30000 });
+    await waitUntil(() => chat.status === 'done', `the answer did not finish (status ${chat.status})`, {
+      timeout: 30000,
+    });
     await expectFullAnswer(chat);
     expect(page.problems).to.deep.equal([]);
   });
@@ -83,18 +94,27 @@ describe('the demo page (index.html)', () => {
     const chat = chatOf(page);
     const first = chat.conversationId;
     typeAndEnter(page, chat, 'First conversation');
-    await waitUntil(() => (chat.messages.at(-1)?.answer.length ?? 0) > 50, 'the first answer did not start', { timeout: 10000 });
+    await waitUntil(() => (chat.messages.at(-1)?.answer.length ?? 0) > 50, 'the first answer did not start', {
+      timeout: 10000,
+    });
 
     byId<HTMLButtonElement>(page, 'new-conversation').click(); // the first answer goes on on the server
-    await waitUntil(() => chat.conversationId !== first && chat.messages.length === 0, 'the new conversation is not empty');
+    await waitUntil(
+      () => chat.conversationId !== first && chat.messages.length === 0,
+      'the new conversation is not empty',
+    );
     const titles = () => [...page!.doc.querySelectorAll('#conversations button')].map((b) => b.textContent);
     expect(titles()).to.deep.equal(['New conversation', 'First conversation']);
     expect(page.win.location.hash).to.equal(`#c=${chat.conversationId}`);
 
     page.doc.querySelectorAll<HTMLButtonElement>('#conversations button')[1]!.click();
-    await waitUntil(() => chat.conversationId === first && chat.status === 'done', `back in the first conversation: ${chat.status}`, {
-      timeout: 30000,
-    });
+    await waitUntil(
+      () => chat.conversationId === first && chat.status === 'done',
+      `back in the first conversation: ${chat.status}`,
+      {
+        timeout: 30000,
+      },
+    );
     expect(chat.messages.map((m) => m.author)).to.deep.equal(['user', 'assistant']);
     await expectFullAnswer(chat);
     expect(page.problems).to.deep.equal([]);

@@ -13,7 +13,11 @@ async function answerElsewhere(conversation: string, prompt: string): Promise<st
   const response = await fetch('/api/chat', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ conversation_id: conversation, message_id: messageId, messages: [{ role: 'user', content: prompt }] }),
+    body: JSON.stringify({
+      conversation_id: conversation,
+      message_id: messageId,
+      messages: [{ role: 'user', content: prompt }],
+    }),
   });
   await response.text();
   return messageId;
@@ -67,7 +71,10 @@ describe('<sse-chat>: conversations and pending answers', () => {
     expect(done.detail.message.answer).to.equal(aServer.answer);
     expect(done.detail.message.think).to.equal(aServer.think);
     expect(aServer.generations).to.equal(1);
-    expect(aServer.connections.some((c) => (c.offset ?? 0) > 0), 'A was resumed from an offset').to.equal(true);
+    expect(
+      aServer.connections.some((c) => (c.offset ?? 0) > 0),
+      'A was resumed from an offset',
+    ).to.equal(true);
     expect(h.chat.messages.map((m) => m.answer)[0]).to.equal('question in A');
     expect(shownText(h.chat)).not.to.contain('question in B');
 
@@ -112,7 +119,11 @@ describe('<sse-chat>: conversations and pending answers', () => {
       const id = frameChat()!.messages[1]!.id;
       const before = frameChat();
       iframe.contentWindow!.location.reload();
-      await until(() => frameChat() !== undefined && frameChat() !== before && frameChat()!.hasUpdated, 10000, 'reloaded');
+      await until(
+        () => frameChat() !== undefined && frameChat() !== before && frameChat()!.hasUpdated,
+        10000,
+        'reloaded',
+      );
       await until(() => frameChat()!.messages.at(-1)?.status === 'done', 15000, 'answer done after reload');
       const server = await debugMessage(id);
       const [question, answer] = frameChat()!.messages;
@@ -130,7 +141,11 @@ describe('<sse-chat>: conversations and pending answers', () => {
   it('send() right after switching conversation asks in the new one and leaves the old answer going', async () => {
     const a = conversationId('switch-send-A');
     const b = conversationId('switch-send-B');
-    const h = await chatFixture({ endpoint: chatUrl('', { chunk_ms: 15 }), 'history-endpoint': '/api/history', 'conversation-id': a });
+    const h = await chatFixture({
+      endpoint: chatUrl('', { chunk_ms: 15 }),
+      'history-endpoint': '/api/history',
+      'conversation-id': a,
+    });
     void h.chat.send('asked in A');
     await until(() => h.lastText().length > 20, 10000, 'A streaming');
     const aId = h.chat.messages[1]!.id;

@@ -12,11 +12,15 @@ describe('<sse-chat> with streams that cannot be resumed', () => {
     const body = pieces.join('');
     const first = pieces[0]!.length;
     // The restarted response pauses after its first event, so the status line can be read.
-    const fixture = await registerFixture([{ body, cut: first + pieces[1]!.length + 5 }, { body, split: [first, first + 1] }]);
+    const fixture = await registerFixture([
+      { body, cut: first + pieces[1]!.length + 5 },
+      { body, split: [first, first + 1] },
+    ]);
     const h = await chatFixture({ endpoint: fixture.url, protocol: 'openai' });
     const lines: string[] = [];
     h.chat.addEventListener('sse-status', (e: CustomEvent<SseStatusDetail>) => {
-      if (e.detail.status === 'streaming' && e.detail.restart) void h.chat.updateComplete.then(() => lines.push(h.statusText));
+      if (e.detail.status === 'streaming' && e.detail.restart)
+        void h.chat.updateComplete.then(() => lines.push(h.statusText));
     });
     await h.ask('q');
     expect(lines).to.deep.equal(['Connection lost — the answer restarted…']);

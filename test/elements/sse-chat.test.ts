@@ -81,7 +81,9 @@ describe('<sse-chat>', () => {
         `id: ${seq}\ndata: ${JSON.stringify({ mode: 'append', data: [{ id: seq, type: 'text', content }] })}\n\n`;
       // JSON carries the newlines; `\\n` in the JSON is the backslash and the n of C's `"a\n"`,
       // here split between two events.
-      script.push(append(1, 'In C:\n\n```c\nprintf("a\\') + append(2, 'n");\n```\n') + 'id: 3\ndata: {"mode":"finish"}\n\n');
+      script.push(
+        append(1, 'In C:\n\n```c\nprintf("a\\') + append(2, 'n");\n```\n') + 'id: 3\ndata: {"mode":"finish"}\n\n',
+      );
       script.close();
       const done = (await h.ask()) as SseDoneEvent;
       const code = 'In C:\n\n```c\nprintf("a\\n");\n```\n';
@@ -249,7 +251,12 @@ describe('<sse-chat>', () => {
         return fetch(input, init);
       };
       const done = (await h.ask('second question')) as SseDoneEvent;
-      expect(h.chat.messages.map((m) => m.answer)).to.deep.equal(['first question', first.answer, 'second question', done.detail.message.answer]);
+      expect(h.chat.messages.map((m) => m.answer)).to.deep.equal([
+        'first question',
+        first.answer,
+        'second question',
+        done.detail.message.answer,
+      ]);
       expect(bodies).to.have.length(1);
       expect((bodies[0] as { messages: unknown }).messages).to.deep.equal([
         { role: 'user', content: 'first question' },

@@ -26,7 +26,7 @@ Done.`;
 function pieces(text: string, seed: number, maxLength = 7): string[] {
   const out: string[] = [];
   let state = seed;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     state = (state * 1103515245 + 12345) % 2147483648;
     const n = 1 + (state % maxLength);
     out.push(text.slice(i, i + n));
@@ -70,7 +70,8 @@ describe('<sse-message>', () => {
     observer.observe(heading, { childList: true, subtree: true, characterData: true, attributes: true });
     observer.observe(paragraph, { childList: true, subtree: true, characterData: true, attributes: true });
     for (let n = 0; n < 60; n++) {
-      for (const piece of pieces(` paragraph ${n} with *emphasis*.\n\n- item\n\nNext`, n, 4)) message.appendText('answer', piece);
+      for (const piece of pieces(` paragraph ${n} with *emphasis*.\n\n- item\n\nNext`, n, 4))
+        message.appendText('answer', piece);
       await nextFrame();
     }
     await new Promise((r) => setTimeout(r));
@@ -83,7 +84,12 @@ describe('<sse-message>', () => {
 
   for (const [name, block, child, count] of [
     ['list', Array.from({ length: 120 }, (_, i) => `- item ${i} with **bold**\n`).join(''), 'li', 120],
-    ['table', `| n | twice |\n|--:|:-:|\n${Array.from({ length: 90 }, (_, i) => `| ${i} | **${i * 2}** |\n`).join('')}`, 'tbody > tr', 90],
+    [
+      'table',
+      `| n | twice |\n|--:|:-:|\n${Array.from({ length: 90 }, (_, i) => `| ${i} | **${i * 2}** |\n`).join('')}`,
+      'tbody > tr',
+      90,
+    ],
   ] as const) {
     it(`keeps the nodes of a long ${name}’s finished children while it streams on, then renders it whole`, async () => {
       const message = await streamingMessage();
@@ -91,7 +97,8 @@ describe('<sse-message>', () => {
       let first: Element | undefined;
       let inserted = 0;
       const observer = new MutationObserver((records) => {
-        for (const record of records) inserted += [...record.addedNodes].filter((n) => n.nodeName === 'LI' || n.nodeName === 'TR').length;
+        for (const record of records)
+          inserted += [...record.addedNodes].filter((n) => n.nodeName === 'LI' || n.nodeName === 'TR').length;
       });
       for (const [index, piece] of (block.match(/[^]{1,6}/g) ?? []).entries()) {
         message.appendText('answer', piece);
@@ -128,7 +135,9 @@ describe('<sse-message>', () => {
       expect(answerOf(message).textContent).not.to.contain('```');
       expect(answerOf(message).querySelector('b'), 'code is text, not HTML').to.equal(null);
     }
-    expect(answerOf(message).querySelector('pre > code')!.textContent).to.equal('const a = 1;\nconst b = "<b>not bold</b>";\n');
+    expect(answerOf(message).querySelector('pre > code')!.textContent).to.equal(
+      'const a = 1;\nconst b = "<b>not bold</b>";\n',
+    );
   });
 
   it('coalesces many appends in one task into one DOM update at the next frame', async () => {
@@ -194,7 +203,8 @@ describe('<sse-message>', () => {
         for (const el of [node, ...node.querySelectorAll('*')]) {
           if (/^(SCRIPT|IFRAME|FORM|INPUT)$/.test(el.tagName)) unsafe.push(el.tagName);
           for (const attr of el.attributes) {
-            if (/^on/i.test(attr.name) || /^\s*javascript:/i.test(attr.value)) unsafe.push(`${el.tagName} ${attr.name}`);
+            if (/^on/i.test(attr.name) || /^\s*javascript:/i.test(attr.value))
+              unsafe.push(`${el.tagName} ${attr.name}`);
           }
         }
       };
@@ -219,14 +229,18 @@ describe('<sse-message>', () => {
   });
 
   it('shows user messages as text: no markdown, no HTML', async () => {
-    const message = await fixture<SseMessage>(html`<sse-message author="user" .answer=${'**not bold** <b>raw</b>'}></sse-message>`);
+    const message = await fixture<SseMessage>(
+      html`<sse-message author="user" .answer=${'**not bold** <b>raw</b>'}></sse-message>`,
+    );
     const answer = answerOf(message);
     expect(answer.textContent).to.equal('**not bold** <b>raw</b>');
     expect(answer.children).to.have.length(0);
   });
 
   it('shows a think block from history collapsed, labelled "Thoughts"', async () => {
-    const message = await fixture<SseMessage>(html`<sse-message status="done" .think=${'I *considered* it.'} .answer=${'Yes.'}></sse-message>`);
+    const message = await fixture<SseMessage>(
+      html`<sse-message status="done" .think=${'I *considered* it.'} .answer=${'Yes.'}></sse-message>`,
+    );
     const details = message.shadowRoot!.querySelector('details')!;
     expect(details.hidden).to.equal(false);
     expect(details.open).to.equal(false);
@@ -236,14 +250,21 @@ describe('<sse-message>', () => {
 
   it('a standalone <sse-message> takes only the strings to change, the rest from the defaults', async () => {
     const message = await fixture<SseMessage>(
-      html`<sse-message status="done" .strings=${{ thoughts: 'Réflexions' }} .think=${'Hmm.'} .answer=${'Oui.'}></sse-message>`,
+      html`<sse-message
+        status="done"
+        .strings=${{ thoughts: 'Réflexions' }}
+        .think=${'Hmm.'}
+        .answer=${'Oui.'}
+      ></sse-message>`,
     );
     expect(message.shadowRoot!.querySelector('summary')!.textContent!.trim()).to.equal('Réflexions');
     expect(message.shadowRoot!.querySelector('.visually-hidden')!.textContent).to.equal('Assistant:');
   });
 
   it('renders its text afresh when reused for another author', async () => {
-    const message = await fixture<SseMessage>(html`<sse-message status="done" author="user" .answer=${'**as typed**'}></sse-message>`);
+    const message = await fixture<SseMessage>(
+      html`<sse-message status="done" author="user" .answer=${'**as typed**'}></sse-message>`,
+    );
     expect(answerOf(message).textContent).to.equal('**as typed**');
     message.author = 'assistant';
     message.think = 'Thinking *hard*.';
@@ -257,7 +278,9 @@ describe('<sse-message>', () => {
   });
 
   it('hides the think block when there is none', async () => {
-    const message = await fixture<SseMessage>(html`<sse-message status="done" .answer=${'Just an answer.'}></sse-message>`);
+    const message = await fixture<SseMessage>(
+      html`<sse-message status="done" .answer=${'Just an answer.'}></sse-message>`,
+    );
     expect(message.shadowRoot!.querySelector('details')!.hidden).to.equal(true);
   });
 

@@ -24,8 +24,14 @@ describe('theming, i18n and registration', () => {
       const css = cssText(SseChat.styles) + cssText(SseMessage.styles);
       const defined = new Set([...css.matchAll(/(--_[\w-]+)\s*:/g)].map((m) => m[1]));
       const used = new Set([...css.matchAll(/var\((--_[\w-]+)/g)].map((m) => m[1]));
-      expect([...used].filter((t) => !defined.has(t)), 'used but undefined').to.deep.equal([]);
-      expect([...defined].filter((t) => !used.has(t)), 'defined but unused').to.deep.equal([]);
+      expect(
+        [...used].filter((t) => !defined.has(t)),
+        'used but undefined',
+      ).to.deep.equal([]);
+      expect(
+        [...defined].filter((t) => !used.has(t)),
+        'defined but unused',
+      ).to.deep.equal([]);
       const publicNames = [...css.matchAll(/var\((--[\w-]+)/g)].map((m) => m[1]!).filter((t) => !t.startsWith('--_'));
       expect(publicNames.filter((t) => !t.startsWith('--sse-chat-'))).to.deep.equal([]);
       expect(publicNames.length).to.be.greaterThan(10);
@@ -157,7 +163,9 @@ describe('theming, i18n and registration', () => {
         console.warn = warn;
       }
       expect(warnings).to.have.length(1);
-      expect(warnings[0]).to.match(/<sse-chat> is already defined \(version \S+\); this copy \(version \S+\) was not registered/);
+      expect(warnings[0]).to.match(
+        /<sse-chat> is already defined \(version \S+\); this copy \(version \S+\) was not registered/,
+      );
       expect(customElements.get('sse-chat')).to.equal(SseChat);
     });
 
@@ -189,7 +197,11 @@ describe('theming, i18n and registration', () => {
         expect(defined, module).to.deep.equal([]);
         expect(exports.length, `${module} loaded`).to.be.greaterThan(0);
       }
-      expect((await tagsDefinedBy('/components/index.ts')).exports).to.include.members(['SseChat', 'SseMessage', 'StreamController']);
+      expect((await tagsDefinedBy('/components/index.ts')).exports).to.include.members([
+        'SseChat',
+        'SseMessage',
+        'StreamController',
+      ]);
       expect((await tagsDefinedBy('/components/define.ts')).defined).to.deep.equal(['sse-chat', 'sse-message']);
     });
   });

@@ -13,7 +13,10 @@ describe('examples/esm.html', () => {
 
   const open = async () => {
     page = await openPage('/examples/esm.html', (p) => chatIn(p) !== undefined);
-    return { chat: chatIn(page)!, $: <T extends HTMLElement = HTMLElement>(s: string) => page.doc.querySelector<T>(s)! };
+    return {
+      chat: chatIn(page)!,
+      $: <T extends HTMLElement = HTMLElement>(s: string) => page.doc.querySelector<T>(s)!,
+    };
   };
 
   it('one module script imports the self-contained file, which registers the tags', async () => {
@@ -40,7 +43,9 @@ describe('examples/esm.html', () => {
     const { $ } = await open();
     fill(page, $<HTMLInputElement>('#quick-question'), question('Headless')[0]!.content);
     $<HTMLButtonElement>('#quick-form button').click();
-    await waitUntil(() => $('#quick-answer').dataset.messageId !== undefined, 'the page stored the message id', { timeout: 15000 });
+    await waitUntil(() => $('#quick-answer').dataset.messageId !== undefined, 'the page stored the message id', {
+      timeout: 15000,
+    });
     const server = await debugMessage($('#quick-answer').dataset.messageId!);
     expect($('#quick-status').textContent).to.equal('done');
     expect(server.done).to.equal(true);

@@ -13,7 +13,9 @@ describe('the example page harness', () => {
       await waitUntil(() => page.problems.length === 4, `four problems, got: ${page.problems.join(' | ')}`);
       expect(page.problems[0]).to.equal('console.error: logged by the first script');
       expect(page.problems[1]).to.match(/^uncaught: Uncaught Error: thrown by the page/);
-      expect(page.problems.slice(2).sort()).to.deep.equal(['console.warn: a warning', 'unhandled rejection: Error: never handled'].sort());
+      expect(page.problems.slice(2).sort()).to.deep.equal(
+        ['console.warn: a warning', 'unhandled rejection: Error: never handled'].sort(),
+      );
       expect(page.doc.scripts, "the harness's own script removed itself").to.have.length(3);
     } finally {
       page.close();

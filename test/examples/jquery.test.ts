@@ -12,9 +12,16 @@ describe('examples/jquery.html', () => {
   afterEach(() => page?.close());
 
   const open = async () => {
-    page = await openPage('/examples/jquery.html', (p) => chatIn(p) !== undefined && p.doc.getElementById('status') !== null);
+    page = await openPage(
+      '/examples/jquery.html',
+      (p) => chatIn(p) !== undefined && p.doc.getElementById('status') !== null,
+    );
     const $ = <T extends HTMLElement = HTMLElement>(selector: string) => page.doc.querySelector<T>(selector)!;
-    return { chat: chatIn(page)!, $, logLines: () => [...page.doc.querySelectorAll('#log li')].map((li) => li.textContent!) };
+    return {
+      chat: chatIn(page)!,
+      $,
+      logLines: () => [...page.doc.querySelectorAll('#log li')].map((li) => li.textContent!),
+    };
   };
 
   it('jQuery made the element: string attributes with .attr(), objects as properties with .prop()', async () => {
@@ -25,7 +32,9 @@ describe('examples/jquery.html', () => {
     expect(chat.getAttribute('stop-endpoint')).to.equal('/api/stop');
     expect(chat.headers).to.deep.equal({ 'X-Test': 'jquery-example' });
     expect(chat.body).to.deep.equal({ tone: 'concise' });
-    expect(chat.hasAttribute('headers') || chat.hasAttribute('body'), 'no "[object Object]" attributes').to.equal(false);
+    expect(chat.hasAttribute('headers') || chat.hasAttribute('body'), 'no "[object Object]" attributes').to.equal(
+      false,
+    );
     expect(page.problems).to.deep.equal([]);
   });
 
@@ -35,7 +44,9 @@ describe('examples/jquery.html', () => {
     // Listeners run in the order they were added: the page's .on() handler has run by then.
     const seen: string[] = [];
     chat.addEventListener('sse-status', () => {
-      const buttons = ['#ask', '#stop'].map((id) => `${id}:${$<HTMLButtonElement>(id).disabled ? 'off' : 'on'}`).join(' ');
+      const buttons = ['#ask', '#stop']
+        .map((id) => `${id}:${$<HTMLButtonElement>(id).disabled ? 'off' : 'on'}`)
+        .join(' ');
       seen.push(`${$('#status').textContent} ${buttons}`);
     });
     fill(page, $<HTMLInputElement>('#question'), question('Where is my parcel?')[0]!.content);
@@ -52,7 +63,9 @@ describe('examples/jquery.html', () => {
     expect($('#status').dataset.status).to.equal('done');
     expect($<HTMLButtonElement>('#ask').disabled).to.equal(false);
     expect($<HTMLButtonElement>('#stop').disabled).to.equal(true);
-    expect(server.connections[0]!.headers['x-test'], 'the .prop() header reached the server').to.equal('jquery-example');
+    expect(server.connections[0]!.headers['x-test'], 'the .prop() header reached the server').to.equal(
+      'jquery-example',
+    );
     const chatRequests = requests.filter((r) => r.path === '/api/chat');
     expect(chatRequests).to.have.length(1);
     expect(chatRequests[0]!.body).to.include({ tone: 'concise', message_id: server.messageId });
@@ -77,7 +90,10 @@ describe('examples/jquery.html', () => {
     chat.setAttribute('endpoint', chatUrl('', { chunk_ms: 20 })); // slow enough to press stop
     fill(page, $<HTMLInputElement>('#question'), question('Stop me')[0]!.content);
     $('#ask').click();
-    await waitUntil(() => (chat.messages.at(-1)?.answer.length ?? 0) + (chat.messages.at(-1)?.think.length ?? 0) > 20, 'streaming');
+    await waitUntil(
+      () => (chat.messages.at(-1)?.answer.length ?? 0) + (chat.messages.at(-1)?.think.length ?? 0) > 20,
+      'streaming',
+    );
     $('#stop').click();
     await waitUntil(() => $('#status').textContent === 'stopped', 'the page shows stopped');
     const answer = chat.messages.at(-1)!;

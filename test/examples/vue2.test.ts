@@ -4,7 +4,14 @@
  * a conversation switcher bound to `conversation-id`. Driven through the app's own buttons.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { chatIn, expectFullAnswer, openPage, recordRequests, type OpenedPage, type PageWindow } from '../helpers/example-page.js';
+import {
+  chatIn,
+  expectFullAnswer,
+  openPage,
+  recordRequests,
+  type OpenedPage,
+  type PageWindow,
+} from '../helpers/example-page.js';
 import { debugMessage } from '../helpers/stream.js';
 
 /** What the tests read of the page's Vue instance (`window.app`). */
@@ -36,7 +43,9 @@ describe('examples/vue2.html', () => {
     expect(chat.conversationId).to.equal(app.current);
     expect(chat.headers).to.deep.equal({ 'X-Test': 'vue2-example' });
     expect(chat.body).to.deep.equal({ detail: 'short' });
-    expect(chat.hasAttribute('headers') || chat.hasAttribute('body'), 'no "[object Object]" attributes').to.equal(false);
+    expect(chat.hasAttribute('headers') || chat.hasAttribute('body'), 'no "[object Object]" attributes').to.equal(
+      false,
+    );
     expect(page.problems, 'no Vue warning such as "Unknown custom element"').to.deep.equal([]);
   });
 
@@ -45,7 +54,9 @@ describe('examples/vue2.html', () => {
     const statuses: string[] = [];
     chat.addEventListener('sse-status', () => statuses.push(app.status));
     buttons('.suggestions button')[0]!.click();
-    await waitUntil(() => page.doc.querySelector('.last-answer') !== null, 'the app shows the answer', { timeout: 15000 });
+    await waitUntil(() => page.doc.querySelector('.last-answer') !== null, 'the app shows the answer', {
+      timeout: 15000,
+    });
     const server = await expectFullAnswer(chat);
     expect(server.prompt).to.equal('How do resumable streams work?');
     expect(server.connections[0]!.headers['x-test']).to.equal('vue2-example');
@@ -92,13 +103,19 @@ describe('examples/vue2.html', () => {
 
     buttons('.conversations button')[0]!.click();
     await waitUntil(
-      () => chat.getAttribute('conversation-id') === first && chat.messages.length === 2 && chat.messages[1]!.status === 'done',
+      () =>
+        chat.getAttribute('conversation-id') === first &&
+        chat.messages.length === 2 &&
+        chat.messages[1]!.status === 'done',
       'the first conversation came back from /api/history',
     );
     expect(chat.messages.map((m) => m.answer)).to.deep.equal(['How do resumable streams work?', firstServer.answer]);
     await expectFullAnswer(chat); // rendered again from history, identical
     expect((await debugMessage(firstServer.messageId)).generations).to.equal(1);
-    expect(buttons('.conversations button').map((b) => b.textContent!.trim())).to.deep.equal(['Conversation 1 (1)', 'Conversation 2 (1)']);
+    expect(buttons('.conversations button').map((b) => b.textContent!.trim())).to.deep.equal([
+      'Conversation 1 (1)',
+      'Conversation 2 (1)',
+    ]);
     expect(page.problems).to.deep.equal([]);
   });
 });

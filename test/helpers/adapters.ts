@@ -14,14 +14,32 @@ export interface Outcome {
   complete: boolean[];
 }
 
-export const msg = (data: string, extra: Partial<SseMessage> = {}): SseMessage => ({ id: '', event: '', data, ...extra });
+export const msg = (data: string, extra: Partial<SseMessage> = {}): SseMessage => ({
+  id: '',
+  event: '',
+  data,
+  ...extra,
+});
 
 /** Runs messages through an adapter and a message model, the way the controller does (minus dedup). */
-export function runAdapter(protocol: ProtocolName, messages: SseMessage[], decode: 'auto' | 'on' | 'off' = 'auto'): Outcome {
+export function runAdapter(
+  protocol: ProtocolName,
+  messages: SseMessage[],
+  decode: 'auto' | 'on' | 'off' = 'auto',
+): Outcome {
   const warnings: string[] = [];
   const adapter = createAdapter(protocol, { warn: (m) => warnings.push(m) });
   const model = createMessageModel({ decodeEscapes: shouldDecodeEscapes(protocol, decode) });
-  const out: Outcome = { think: '', answer: '', ends: [], named: [], warnings, seqs: [], atResumePoint: [], complete: [] };
+  const out: Outcome = {
+    think: '',
+    answer: '',
+    ends: [],
+    named: [],
+    warnings,
+    seqs: [],
+    atResumePoint: [],
+    complete: [],
+  };
   for (const message of messages) {
     const event = adapter.parse(message);
     if (!event) continue;

@@ -34,7 +34,8 @@ export interface OpenedPage<W extends PageWindow = PageWindow> {
 /** The iframe property the page's first script calls with its own window. */
 const INSTALL = '__installTestHooks';
 /** What @web/dev-server adds to every HTML page it serves. */
-const DEV_SERVER_SCRIPT = /\s*<!-- injected by web-dev-server -->\s*<script type="module" src="\/__web-dev-server__web-socket\.js"><\/script>/;
+const DEV_SERVER_SCRIPT =
+  /\s*<!-- injected by web-dev-server -->\s*<script type="module" src="\/__web-dev-server__web-socket\.js"><\/script>/;
 
 /** Opens `url` in an iframe, waits for its `load` event and for `ready(page)` to hold. */
 export async function openPage<W extends PageWindow = PageWindow>(
@@ -69,12 +70,15 @@ export async function openPage<W extends PageWindow = PageWindow>(
     throw new Error(`${url}: the console hooks were not installed before the page ran`);
   }
   const page: OpenedPage<W> = { iframe, win, doc: win.document, problems, close: () => iframe.remove() };
-  await waitUntil(() => ready(page), `${url} did not get ready (problems: ${problems.join(' | ') || 'none'})`, { timeout: 10000 });
+  await waitUntil(() => ready(page), `${url} did not get ready (problems: ${problems.join(' | ') || 'none'})`, {
+    timeout: 10000,
+  });
   return page;
 }
 
 function hook(win: PageWindow, problems: string[]): void {
-  const text = (args: unknown[]) => args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : String(arg))).join(' ');
+  const text = (args: unknown[]) =>
+    args.map((arg) => (arg instanceof Error ? `${arg.name}: ${arg.message}` : String(arg))).join(' ');
   const console = win.console;
   for (const level of ['error', 'warn'] as const) {
     const original = console[level].bind(console);
@@ -83,7 +87,9 @@ function hook(win: PageWindow, problems: string[]): void {
       original(...args);
     };
   }
-  win.addEventListener('error', (event) => problems.push(`uncaught: ${event.message} (${event.filename}:${event.lineno})`));
+  win.addEventListener('error', (event) =>
+    problems.push(`uncaught: ${event.message} (${event.filename}:${event.lineno})`),
+  );
   win.addEventListener('unhandledrejection', (event) => problems.push(`unhandled rejection: ${text([event.reason])}`));
 }
 
@@ -99,11 +105,17 @@ export function typeAndEnter(page: OpenedPage, chat: SseChat, text: string): voi
   input.focus();
   input.value = text;
   input.dispatchEvent(new page.win.InputEvent('input', { bubbles: true, composed: true }));
-  input.dispatchEvent(new page.win.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+  input.dispatchEvent(
+    new page.win.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }),
+  );
 }
 
 /** Sets a form control's value the way typing does (fires `input`), for pages that listen to it. */
-export function fill(page: OpenedPage, control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement, value: string): void {
+export function fill(
+  page: OpenedPage,
+  control: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement,
+  value: string,
+): void {
   control.value = value;
   control.dispatchEvent(new page.win.Event('input', { bubbles: true }));
   control.dispatchEvent(new page.win.Event('change', { bubbles: true }));
@@ -121,11 +133,14 @@ export async function expectFullAnswer(chat: SseChat): Promise<DebugMessage> {
   const problems: string[] = [];
   if (answer.status !== 'done') problems.push(`status ${answer.status}`);
   if (!server.done) problems.push('the server has not finished the answer');
-  if (answer.answer !== server.answer) problems.push(`answer differs (${answer.answer.length} vs ${server.answer.length} chars)`);
-  if (answer.think !== server.think) problems.push(`think differs (${answer.think.length} vs ${server.think.length} chars)`);
+  if (answer.answer !== server.answer)
+    problems.push(`answer differs (${answer.answer.length} vs ${server.answer.length} chars)`);
+  if (answer.think !== server.think)
+    problems.push(`think differs (${answer.think.length} vs ${server.think.length} chars)`);
   const element = [...chat.shadowRoot!.querySelectorAll('sse-message')].at(-1)!;
   const rendered = renderedHtml(element.shadowRoot!.querySelector('[part="answer"]')!);
-  if (rendered !== wholeRender(server.answer)) problems.push('the rendered answer differs from rendering the whole answer');
+  if (rendered !== wholeRender(server.answer))
+    problems.push('the rendered answer differs from rendering the whole answer');
   if (server.answer.length < 200) problems.push(`suspiciously short answer (${server.answer.length} chars)`);
   if (problems.length) throw new Error(`answer ${answer.id} is not the server's full answer: ${problems.join('; ')}`);
   return server;

@@ -57,7 +57,8 @@ export async function registerFixture(responses: FixtureResponse[]): Promise<Reg
     id,
     url: `/api/fixture?${query}`,
     requests: async () =>
-      (await json<{ requests: FixtureRequest[] }>(await fetch(`/api/_debug/fixture?${query}`), 'fixture requests')).requests,
+      (await json<{ requests: FixtureRequest[] }>(await fetch(`/api/_debug/fixture?${query}`), 'fixture requests'))
+        .requests,
   };
 }
 
@@ -74,6 +75,9 @@ export function base64(bytes: Uint8Array): string {
 }
 
 /** A fixture response carrying exactly `bytes` (sent as base64). */
-export function bytesResponse(bytes: Uint8Array, init: Omit<FixtureResponse, 'body' | 'encoding'> = {}): FixtureResponse {
+export function bytesResponse(
+  bytes: Uint8Array,
+  init: Omit<FixtureResponse, 'body' | 'encoding'> = {},
+): FixtureResponse {
   return { ...init, body: base64(bytes), encoding: 'base64' };
 }

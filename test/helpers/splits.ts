@@ -15,7 +15,10 @@ export function* splits(text: string): Generator<string[]> {
 }
 
 /** Feeds `text` through `run` for every split; returns the outputs that differ from the unsplit one. */
-export function mismatches<T>(text: string, run: (chunks: string[]) => T): Array<{ chunks: string[]; got: T; want: T }> {
+export function mismatches<T>(
+  text: string,
+  run: (chunks: string[]) => T,
+): Array<{ chunks: string[]; got: T; want: T }> {
   const want = run([text]);
   const bad: Array<{ chunks: string[]; got: T; want: T }> = [];
   for (const chunks of splits(text)) {

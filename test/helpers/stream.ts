@@ -2,7 +2,12 @@
  * Helpers for stream tests against the reference server mounted at /api (faults on).
  */
 import { expect } from '@open-wc/testing';
-import { StreamController, type StatusDetail, type StreamControllerOptions, type StreamResult } from '../../src/stream-controller.js';
+import {
+  StreamController,
+  type StatusDetail,
+  type StreamControllerOptions,
+  type StreamResult,
+} from '../../src/stream-controller.js';
 import type { NamedEvent } from '../../src/types.js';
 
 export interface ConnectionRecord {
@@ -75,7 +80,10 @@ let counter = 0;
 export const question = (text = 'Explain resumable streams') => [{ role: 'user', content: `${text} #${++counter}` }];
 
 /** Starts an answer on a host-less controller and records what it reports. */
-export function startStream(options: StreamControllerOptions, request: Parameters<StreamController['start']>[0] = {}): Recorded {
+export function startStream(
+  options: StreamControllerOptions,
+  request: Parameters<StreamController['start']>[0] = {},
+): Recorded {
   const statuses: StatusDetail[] = [];
   const events: NamedEvent[] = [];
   const controller = new StreamController(undefined, {
@@ -92,7 +100,11 @@ export function startStream(options: StreamControllerOptions, request: Parameter
 }
 
 /** Resolves once `predicate` holds, polling each animation-free tick; rejects after `timeout` ms. */
-export async function until(predicate: () => boolean | Promise<boolean>, timeout = 10000, what = 'condition'): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  timeout = 10000,
+  what = 'condition',
+): Promise<void> {
   const end = performance.now() + timeout;
   while (!(await predicate())) {
     if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);

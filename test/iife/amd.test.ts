@@ -30,7 +30,8 @@ describe('dist/sse-chat.iife.js on AMD and CommonJS pages', () => {
   });
 
   it('concatenated before sloppy-mode code, leaves that code sloppy, and still registers and streams', async () => {
-    type ConcatWindow = Window & typeof globalThis & { bundleReady: Promise<void>; legacyCounter?: number; legacyThisIsWindow?: boolean };
+    type ConcatWindow = Window &
+      typeof globalThis & { bundleReady: Promise<void>; legacyCounter?: number; legacyThisIsWindow?: boolean };
     const page = await openPage<ConcatWindow>('/test/fixtures/concatenated-page.html');
     try {
       await page.win.bundleReady;

@@ -84,7 +84,9 @@ describe('StreamController: errors and retries', () => {
       console.warn = warn;
     }
     expect(warnings).to.have.length(3);
-    expect(warnings.map((w) => String(w[0]))).to.satisfy((w: string[]) => w.every((m) => m.startsWith('sse-chat: skipped')));
+    expect(warnings.map((w) => String(w[0]))).to.satisfy((w: string[]) =>
+      w.every((m) => m.startsWith('sse-chat: skipped')),
+    );
   });
 
   it('counts a connect timeout as a failed attempt and retries', async () => {

@@ -10,14 +10,24 @@ import { FAST, until } from '../helpers/stream.js';
 
 /** One Chat Completions chunk, as OpenAI-compatible servers send it (no `id:` line). */
 function chunk(delta: Record<string, unknown>, finishReason: string | null = null): string {
-  const body = { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason: finishReason }] };
+  const body = {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'm',
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  };
   return `data: ${JSON.stringify(body)}\n\n`;
 }
 
 const WORDS = ['Alpha ', 'beta ', 'gamma ', 'delta ', 'epsilon ', 'zeta.'];
 const GENERATION = WORDS.join('');
-const openAiStream = (words = WORDS) =>
-  [chunk({ role: 'assistant', content: '' }), ...words.map((w) => chunk({ content: w })), chunk({}, 'stop'), 'data: [DONE]\n\n'];
+const openAiStream = (words = WORDS) => [
+  chunk({ role: 'assistant', content: '' }),
+  ...words.map((w) => chunk({ content: w })),
+  chunk({}, 'stop'),
+  'data: [DONE]\n\n',
+];
 
 /** The byte length of the first `n` pieces, plus `into` bytes of the next one. */
 const cutAfter = (pieces: string[], n: number, into = 0) => pieces.slice(0, n).join('').length + into;
@@ -56,7 +66,10 @@ describe('StreamController: streams that cannot be resumed', () => {
   it('replaces the partial answer only when the new response brings its first event', async () => {
     const pieces = openAiStream();
     const body = pieces.join('');
-    const fixture = await registerFixture([{ body, cut: cutAfter(pieces, 4) }, { body, hang: true }]);
+    const fixture = await registerFixture([
+      { body, cut: cutAfter(pieces, 4) },
+      { body, hang: true },
+    ]);
     const { controller } = controllerFor(fixture.url, { protocol: 'openai', connectTimeout: 300, maxRetries: 1 });
     const end = await controller.start({});
     // The restart never got an answer: what was shown stays shown.
@@ -65,9 +78,18 @@ describe('StreamController: streams that cannot be resumed', () => {
     expect(controller.stats.restarts).to.equal(0);
   });
 
-  for (const [where, pieces] of [['think block', 1], ['answer', 3]] as const) {
+  for (const [where, pieces] of [
+    ['think block', 1],
+    ['answer', 3],
+  ] as const) {
     it(`restarts an id-less text stream cut inside the ${where}: think and answer once each`, async () => {
-      const stream = ['data: <think>Let me\n\n', 'data:  think.</think>\n\n', 'data: The answer\n\n', 'data:  is 42.\n\n', 'event: done\ndata:\n\n'];
+      const stream = [
+        'data: <think>Let me\n\n',
+        'data:  think.</think>\n\n',
+        'data: The answer\n\n',
+        'data:  is 42.\n\n',
+        'event: done\ndata:\n\n',
+      ];
       const body = stream.join('');
       const fixture = await registerFixture([{ body, cut: cutAfter(stream, pieces, 8) }, { body }]);
       const { controller } = controllerFor(fixture.url, { protocol: 'text' });
@@ -210,7 +232,9 @@ describe('StreamController: offline', () => {
   });
 
   it('never touches a stream that is still receiving bytes', async () => {
-    const fixture = await registerFixture([{ body: 'data: a\n\ndata: b\n\ndata: c\n\nevent: done\ndata:\n\n', split: [10, 20] }]);
+    const fixture = await registerFixture([
+      { body: 'data: a\n\ndata: b\n\ndata: c\n\nevent: done\ndata:\n\n', split: [10, 20] },
+    ]);
     const { controller } = controllerFor(fixture.url, { protocol: 'text' });
     online = false;
     const result = controller.start({});

@@ -6,7 +6,10 @@ import { chatUrl, debugMessage, FAST, question, startStream, until, expectExact 
 /** Pretends the tab is hidden (or visible again) the way the browser announces it. */
 function setHidden(hidden: boolean) {
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
-  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+  Object.defineProperty(document, 'visibilityState', {
+    configurable: true,
+    get: () => (hidden ? 'hidden' : 'visible'),
+  });
   document.dispatchEvent(new Event('visibilitychange'));
 }
 
@@ -136,7 +139,12 @@ describe('StreamController: lifecycle', () => {
     }
     await until(async () => (await debugMessage(end.messageId)).openConnections === 0, 5000, 'connection closed');
     expect((await debugMessage(end.messageId)).stopped).to.equal(false);
-    const again = await controller.resume({ messageId: end.messageId, offset: controller.offset, think: end.think, answer: end.answer });
+    const again = await controller.resume({
+      messageId: end.messageId,
+      offset: controller.offset,
+      think: end.think,
+      answer: end.answer,
+    });
     const server = await debugMessage(end.messageId);
     expect(again.think).to.equal(server.think);
     expect(again.answer).to.equal(server.answer);

@@ -1,7 +1,17 @@
 import { expect } from '@open-wc/testing';
 import { randomId } from '../../src/random-id.js';
 import { StreamController } from '../../src/stream-controller.js';
-import { chatUrl, debugMessage, FAST, question, rawStream, scriptedFetch, startStream, expectExact, until } from '../helpers/stream.js';
+import {
+  chatUrl,
+  debugMessage,
+  FAST,
+  question,
+  rawStream,
+  scriptedFetch,
+  startStream,
+  expectExact,
+  until,
+} from '../helpers/stream.js';
 
 describe('StreamController: resume', () => {
   it('streams a whole answer: think, a named event, the answer, exact to the byte', async () => {
@@ -34,7 +44,10 @@ describe('StreamController: resume', () => {
   });
 
   it('resumes a stream cut mid-event from the last seq: offset, message_id, conversation_id, one last-event-id', async () => {
-    const { controller, statuses, result } = startStream({ endpoint: chatUrl('cut:700,cut:1500'), conversationId: 'conv-2' });
+    const { controller, statuses, result } = startStream({
+      endpoint: chatUrl('cut:700,cut:1500'),
+      conversationId: 'conv-2',
+    });
     const end = await result;
     const server = await expectExact(end);
     expect(server.generations).to.equal(1);
@@ -49,7 +62,10 @@ describe('StreamController: resume', () => {
     }
     expect(third!.offset).to.be.greaterThan(second!.offset!);
     const reconnecting = statuses.filter((s) => s.status === 'reconnecting');
-    expect(reconnecting.map((s) => [s.attempt, s.max])).to.deep.equal([[1, 5], [1, 5]]); // reset once data flowed
+    expect(reconnecting.map((s) => [s.attempt, s.max])).to.deep.equal([
+      [1, 5],
+      [1, 5],
+    ]); // reset once data flowed
     expect(reconnecting[0]!.error?.type).to.equal('network');
     expect(controller.stats).to.include({ attempts: 3, reconnects: 2 });
   });
@@ -62,10 +78,13 @@ describe('StreamController: resume', () => {
     const cuts: number[] = [];
     for (let i = 200; i < bytes.length && cuts.length < 3; i++) {
       // a continuation byte whose character started with a 3- or 4-byte lead
-      if ((bytes[i]! & 0xc0) === 0x80 && (bytes[i - 1]! & 0xe0) === 0xe0) cuts.push(i), (i += 400);
+      if ((bytes[i]! & 0xc0) === 0x80 && (bytes[i - 1]! & 0xe0) === 0xe0) (cuts.push(i), (i += 400));
     }
     expect(cuts).to.have.length(3);
-    const controller = new StreamController(undefined, { ...FAST, endpoint: chatUrl(`ok,${cuts.map((c) => `cut:${c}`).join(',')}`) });
+    const controller = new StreamController(undefined, {
+      ...FAST,
+      endpoint: chatUrl(`ok,${cuts.map((c) => `cut:${c}`).join(',')}`),
+    });
     // Resumes from 0 replay the same bytes, so the cut lands at the same place each time.
     const end = await controller.resume({ messageId, offset: 0, messages });
     const server = await debugMessage(messageId);
@@ -88,7 +107,10 @@ describe('StreamController: resume', () => {
     const server = await expectExact(end);
     expect(server.connections).to.have.length(3);
     const errors = statuses.filter((s) => s.status === 'reconnecting').map((s) => s.error?.message);
-    expect(errors).to.deep.equal(['the stream closed before the answer finished', 'the stream closed before the answer finished']);
+    expect(errors).to.deep.equal([
+      'the stream closed before the answer finished',
+      'the stream closed before the answer finished',
+    ]);
   });
 
   it('resumes after a stall past the heartbeat timeout', async () => {
@@ -103,7 +125,10 @@ describe('StreamController: resume', () => {
 
   it('keeps the stream alive on comments alone (pings reset the heartbeat)', async () => {
     // Pings every 100 ms, events every 1000 ms, heartbeat 400 ms: only the comments keep it alive.
-    const { result, controller } = startStream({ endpoint: chatUrl('', { chunk_ms: 1000, ping_ms: 100 }), heartbeatTimeout: 400 });
+    const { result, controller } = startStream({
+      endpoint: chatUrl('', { chunk_ms: 1000, ping_ms: 100 }),
+      heartbeatTimeout: 400,
+    });
     await new Promise((r) => setTimeout(r, 2500));
     controller.stop();
     const end = await result;
@@ -115,7 +140,11 @@ describe('StreamController: resume', () => {
     const first = startStream({ endpoint: chatUrl() });
     const done = await first.result;
     const controller = new StreamController(undefined, { ...FAST, endpoint: chatUrl() });
-    const end = await controller.resume({ messageId: done.messageId, offset: first.controller.offset, answer: done.answer });
+    const end = await controller.resume({
+      messageId: done.messageId,
+      offset: first.controller.offset,
+      answer: done.answer,
+    });
     expect(end.status, end.error?.message).to.equal('done');
     expect(end.answer).to.equal(done.answer);
     expect((await debugMessage(done.messageId)).connections).to.have.length(2);
@@ -138,7 +167,10 @@ describe('StreamController: resume', () => {
   });
 
   it('normalises a Headers object and sends its entries with every attempt', async () => {
-    const { result } = startStream({ endpoint: chatUrl('cut:500'), headers: new Headers({ 'X-Test': 'from-headers' }) });
+    const { result } = startStream({
+      endpoint: chatUrl('cut:500'),
+      headers: new Headers({ 'X-Test': 'from-headers' }),
+    });
     const end = await result;
     const server = await debugMessage(end.messageId);
     expect(server.connections.map((c) => c.headers['x-test'])).to.deep.equal(['from-headers', 'from-headers']);
@@ -196,7 +228,9 @@ describe('StreamController: resume point after a detach', () => {
     const second = scriptedFetch();
     const again = new StreamController(undefined, { ...options, fetch: second.fetch });
     const resumed = again.resume({ messageId: 'm-tags', ...detached.resumePoint });
-    second.push('id: 1\ndata: <think>hmm\n\nid: 2\ndata: more</thi\n\nid: 3\ndata: nk>done\n\nevent: done\nid: 4\ndata: x\n\n');
+    second.push(
+      'id: 1\ndata: <think>hmm\n\nid: 2\ndata: more</thi\n\nid: 3\ndata: nk>done\n\nevent: done\nid: 4\ndata: x\n\n',
+    );
     second.close();
     const end = await resumed;
     expect(end.think).to.equal('hmmmore');

@@ -84,7 +84,7 @@ describe('event stream decoding (WHATWG rules)', () => {
     expectAtEverySplit('Data: no\nfoo: bar\ndata: yes\n\n', [msg('yes')]);
   });
 
-  it("gives each event its own id, and ignores an id containing NUL", () => {
+  it('gives each event its own id, and ignores an id containing NUL', () => {
     expectAtEverySplit('id: 1\ndata: a\n\ndata: b\n\nid: 2\0\ndata: c\n\n', [msg('a', '1'), msg('b'), msg('c')]);
   });
 

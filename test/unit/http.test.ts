@@ -1,10 +1,23 @@
 import { expect } from '@open-wc/testing';
-import { abortable, attemptUrl, errorDetail, eventStreamHeaders, normalizeHeaders, resolveUrl, responseError, toError } from '../../src/http.js';
+import {
+  abortable,
+  attemptUrl,
+  errorDetail,
+  eventStreamHeaders,
+  normalizeHeaders,
+  resolveUrl,
+  responseError,
+  toError,
+} from '../../src/http.js';
 import { SseChatError } from '../../src/types.js';
 
 const now = Date.parse('2026-11-22T10:00:00Z');
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, statusText: '', headers: { 'content-type': 'application/json', ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    statusText: '',
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 
 describe('response classification', () => {
   it('accepts a 200 event stream (with parameters)', async () => {
@@ -28,7 +41,10 @@ describe('response classification', () => {
       message: 'HTTP 429: slow down',
     });
     const date = new Date(now + 5000).toUTCString();
-    expect(await responseError(json(503, {}, { 'retry-after': date }), now)).to.include({ retryable: true, retryAfterMs: 5000 });
+    expect(await responseError(json(503, {}, { 'retry-after': date }), now)).to.include({
+      retryable: true,
+      retryAfterMs: 5000,
+    });
     const sse500 = new Response(': boom\n\n', { status: 500, headers: { 'content-type': 'text/event-stream' } });
     expect(await responseError(sse500, now)).to.include({ retryable: true, status: 500 });
   });
@@ -57,7 +73,12 @@ describe('request building', () => {
 
   it('puts a GET request in the query (objects as JSON) and the resume point after it', () => {
     const resume = { offset: 17, messageId: 'm1', conversationId: 'c1' };
-    const query = { conversation_id: 'c1', messages: [{ role: 'user', content: 'hi' }], skipped: undefined, offset: 99 };
+    const query = {
+      conversation_id: 'c1',
+      messages: [{ role: 'user', content: 'hi' }],
+      skipped: undefined,
+      offset: 99,
+    };
     const url = new URL(attemptUrl('/api/chat?keep=1', resume, query));
     expect(url.pathname).to.equal('/api/chat');
     expect(Object.fromEntries(url.searchParams)).to.deep.equal({
@@ -87,14 +108,22 @@ describe('request building', () => {
       'x-test': 'a',
       'content-type': 'application/json',
     });
-    expect(eventStreamHeaders(configured, 'GET', undefined)).to.deep.equal({ accept: 'text/event-stream', 'x-test': 'a' });
+    expect(eventStreamHeaders(configured, 'GET', undefined)).to.deep.equal({
+      accept: 'text/event-stream',
+      'x-test': 'a',
+    });
   });
 });
 
 describe('failed requests', () => {
   it('makes anything thrown a retryable network error, and keeps our own errors', () => {
     const cause = new TypeError('Failed to fetch');
-    expect(toError(cause)).to.include({ type: 'network', retryable: true, message: 'network error: Failed to fetch', cause });
+    expect(toError(cause)).to.include({
+      type: 'network',
+      retryable: true,
+      message: 'network error: Failed to fetch',
+      cause,
+    });
     const own = new SseChatError('timeout', 'no data', { retryable: true });
     expect(toError(own)).to.equal(own);
   });

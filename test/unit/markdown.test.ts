@@ -84,7 +84,10 @@ function visibleProse(html: string): string {
 describe('markdown: incremental rendering', () => {
   it('renders the same HTML as the whole text at once, split at every index', () => {
     const bad = mismatches(ANSWER, streamed);
-    expect(bad.map((b) => b.chunks[0]?.length), 'split points that differ').to.deep.equal([]);
+    expect(
+      bad.map((b) => b.chunks[0]?.length),
+      'split points that differ',
+    ).to.deep.equal([]);
     expect(streamed([ANSWER])).to.equal(renderHtml(ANSWER));
   });
 
@@ -121,9 +124,18 @@ describe('markdown: incremental rendering', () => {
   });
 
   it('keeps a block open while the next one’s first line may still join it (para + `#hash`)', () => {
-    for (const text of ['para\n#hash tag\n\nnext\n', '| a |\n|---|\n| 1 |\n#hash\n', '- a\n#tag\n', 'text\n2. not a list\n', '> quote\n-not a list\n']) {
+    for (const text of [
+      'para\n#hash tag\n\nnext\n',
+      '| a |\n|---|\n| 1 |\n#hash\n',
+      '- a\n#tag\n',
+      'text\n2. not a list\n',
+      '> quote\n-not a list\n',
+    ]) {
       const bad = mismatches(text, streamed);
-      expect(bad.map((b) => b.chunks.map((c) => c.length).join('+')), JSON.stringify(text)).to.deep.equal([]);
+      expect(
+        bad.map((b) => b.chunks.map((c) => c.length).join('+')),
+        JSON.stringify(text),
+      ).to.deep.equal([]);
       expect(streamed([...text]), JSON.stringify(text)).to.equal(renderHtml(text));
     }
   });
@@ -179,7 +191,9 @@ describe('markdown: incremental rendering', () => {
 /** Long lists and tables, and the shapes that must leave the frozen-children path. */
 const LONG_BLOCKS = [
   Array.from({ length: 30 }, (_, i) =>
-    i === 5 ? '- item 5 with a sublist:\n  - nested **one**\n  - nested two\n' : `- item ${i} with **bold**, \`code\` and [a link](https://example.com/${i})\n`,
+    i === 5
+      ? '- item 5 with a sublist:\n  - nested **one**\n  - nested two\n'
+      : `- item ${i} with **bold**, \`code\` and [a link](https://example.com/${i})\n`,
   ).join(''),
   '- [x] a task item\n- [ ] another one\nlazy continuation of it\n',
   '\nAfter the list.\n\n',
@@ -195,7 +209,10 @@ const LONG_BLOCKS = [
 describe('markdown: long lists and tables', () => {
   it('render the same HTML as the whole text at once, split at every index', () => {
     const bad = mismatches(LONG_BLOCKS, streamed);
-    expect(bad.map((b) => b.chunks[0]?.length), 'split points that differ').to.deep.equal([]);
+    expect(
+      bad.map((b) => b.chunks[0]?.length),
+      'split points that differ',
+    ).to.deep.equal([]);
     expect(streamed([LONG_BLOCKS])).to.equal(renderHtml(LONG_BLOCKS));
     expect(streamed([...LONG_BLOCKS]), 'one character per frame').to.equal(renderHtml(LONG_BLOCKS));
   });
@@ -222,8 +239,16 @@ describe('markdown: long lists and tables', () => {
   });
 
   for (const [name, block] of [
-    ['a 400-item list', Array.from({ length: 400 }, (_, i) => `- item ${i} with **bold** and a [link](https://example.com/${i})\n`).join('')],
-    ['a 300-row table', `| n | twice |\n|--:|:--|\n${Array.from({ length: 300 }, (_, i) => `| ${i} | **${i * 2}** |\n`).join('')}`],
+    [
+      'a 400-item list',
+      Array.from({ length: 400 }, (_, i) => `- item ${i} with **bold** and a [link](https://example.com/${i})\n`).join(
+        '',
+      ),
+    ],
+    [
+      'a 300-row table',
+      `| n | twice |\n|--:|:--|\n${Array.from({ length: 300 }, (_, i) => `| ${i} | **${i * 2}** |\n`).join('')}`,
+    ],
   ] as const) {
     it(`hand out each frame only the children frozen since the last and the open one: ${name}`, () => {
       // Not a timing test: the HTML a frame produces (what is lexed, rendered and sanitized)
@@ -265,7 +290,8 @@ describe('markdown: unfinished syntax does not flash', () => {
     for (const { prefix, html } of [...prefixViews(ANSWER), ...prefixViews(LONG_BLOCKS)]) {
       const prose = visibleProse(html);
       for (const raw of ['**', '~~', '](', '![', '|--', '| cut', '[the', '[ref']) {
-        if (prose.includes(raw) && !finalProse.includes(raw)) problems.push(`${JSON.stringify(prefix.slice(-24))} shows ${raw}`);
+        if (prose.includes(raw) && !finalProse.includes(raw))
+          problems.push(`${JSON.stringify(prefix.slice(-24))} shows ${raw}`);
       }
     }
     expect(problems.slice(0, 10)).to.deep.equal([]);
@@ -273,7 +299,9 @@ describe('markdown: unfinished syntax does not flash', () => {
 
   it('never requests a half-written image URL or links to a half-written URL', () => {
     const final = sanitizeToFragment(renderHtml(ANSWER));
-    const urls = new Set([...final.querySelectorAll('img, a')].map((el) => el.getAttribute('src') ?? el.getAttribute('href')));
+    const urls = new Set(
+      [...final.querySelectorAll('img, a')].map((el) => el.getAttribute('src') ?? el.getAttribute('href')),
+    );
     const partial: string[] = [];
     for (const { html } of prefixViews(ANSWER)) {
       for (const el of sanitizeToFragment(html).querySelectorAll('img, a')) {
@@ -337,14 +365,20 @@ describe('markdown: sanitizing', () => {
   });
 
   it('allows http, https, mailto, tel and relative links only', () => {
-    const div = html('[a](https://a.b) [b](mailto:x@y.z) [c](tel:+1) [d](/rel) [e](ftp://x) [f](data:text/html,x) [g](vbscript:x)');
+    const div = html(
+      '[a](https://a.b) [b](mailto:x@y.z) [c](tel:+1) [d](/rel) [e](ftp://x) [f](data:text/html,x) [g](vbscript:x)',
+    );
     const hrefs = [...div.querySelectorAll('a')].map((a) => a.getAttribute('href'));
     expect(hrefs.filter(Boolean)).to.deep.equal(['https://a.b', 'mailto:x@y.z', 'tel:+1', '/rel']);
   });
 
   it('allows http(s) images only', () => {
     const div = html('![a](https://x.y/a.png) ![b](data:image/png;base64,AAAA) ![c](/rel.png)');
-    expect([...div.querySelectorAll('img')].map((img) => img.getAttribute('src'))).to.deep.equal(['https://x.y/a.png', null, null]);
+    expect([...div.querySelectorAll('img')].map((img) => img.getAttribute('src'))).to.deep.equal([
+      'https://x.y/a.png',
+      null,
+      null,
+    ]);
   });
 
   it('applies the link and image rules to SVG and image maps too', () => {

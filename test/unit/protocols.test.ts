@@ -10,18 +10,25 @@ const chunk = (delta: Record<string, unknown>, finish_reason: string | null = nu
 
 /** The [think, answer] of raw text chunks streamed as `text` events or as openai `delta.content`. */
 const routed = (protocol: 'text' | 'openai', chunks: string[]): [string, string] => {
-  const out = runAdapter(protocol, chunks.map((c) => msg(protocol === 'text' ? c : chunk({ content: c }))));
+  const out = runAdapter(
+    protocol,
+    chunks.map((c) => msg(protocol === 'text' ? c : chunk({ content: c }))),
+  );
   return [out.think, out.answer];
 };
 
 describe('protocol adapters', () => {
   describe('agent', () => {
     it('routes think and text items to their blocks and decodes escapes (decode-escapes on)', () => {
-      const out = runAdapter('agent', [
-        msg(append(1, 'think', 'plan:\\n1. read')),
-        msg(append(2, 'text', '# Title\\n\\n```js\\nconst a = "x\\\\y";\\n```')),
-        msg(agentEvent('finish', undefined, { meta: { status: 'available' } })),
-      ], 'on');
+      const out = runAdapter(
+        'agent',
+        [
+          msg(append(1, 'think', 'plan:\\n1. read')),
+          msg(append(2, 'text', '# Title\\n\\n```js\\nconst a = "x\\\\y";\\n```')),
+          msg(agentEvent('finish', undefined, { meta: { status: 'available' } })),
+        ],
+        'on',
+      );
       expect(out.think).to.equal('plan:\n1. read');
       expect(out.answer).to.equal('# Title\n\n```js\nconst a = "x\\y";\n```');
       expect(out.ends).to.deep.equal([{ op: 'finish', meta: { status: 'available' } }]);
@@ -31,7 +38,12 @@ describe('protocol adapters', () => {
     it('takes the seq from the id: field, else from the highest item id, else none', () => {
       const out = runAdapter('agent', [
         msg(append(3, 'text', 'a'), { id: '7' }),
-        msg(agentEvent('append', [{ id: 8, type: 'text', content: 'b' }, { id: 9, type: 'text', content: 'c' }])),
+        msg(
+          agentEvent('append', [
+            { id: 8, type: 'text', content: 'b' },
+            { id: 9, type: 'text', content: 'c' },
+          ]),
+        ),
         msg(agentEvent('append', [{ type: 'text', content: 'd' }])),
       ]);
       expect(out.seqs).to.deep.equal([7, 9, undefined]);
@@ -39,31 +51,44 @@ describe('protocol adapters', () => {
     });
 
     it('overwrite sets the block to the concatenated items of that type', () => {
-      const out = runAdapter('agent', [
-        msg(append(1, 'text', 'old answer')),
-        msg(append(2, 'think', 'old thought')),
-        msg(agentEvent('overwrite', [
-          { id: 3, type: 'text', content: 'new\\n' },
-          { id: 4, type: 'text', content: 'answer' },
-        ])),
-      ], 'on');
+      const out = runAdapter(
+        'agent',
+        [
+          msg(append(1, 'text', 'old answer')),
+          msg(append(2, 'think', 'old thought')),
+          msg(
+            agentEvent('overwrite', [
+              { id: 3, type: 'text', content: 'new\\n' },
+              { id: 4, type: 'text', content: 'answer' },
+            ]),
+          ),
+        ],
+        'on',
+      );
       expect(out.answer).to.equal('new\nanswer');
       expect(out.think).to.equal('old thought');
     });
 
     it('update replaces the item with the same id, and appends an unknown one', () => {
-      const out = runAdapter('agent', [
-        msg(append(1, 'text', 'Hello ')),
-        msg(append(2, 'text', 'wrld')),
-        msg(append(3, 'text', '!')),
-        msg(agentEvent('update', [{ id: 2, type: 'text', content: 'world' }])),
-        msg(agentEvent('update', [{ id: 9, type: 'text', content: '\\n(edited)' }])),
-      ], 'on');
+      const out = runAdapter(
+        'agent',
+        [
+          msg(append(1, 'text', 'Hello ')),
+          msg(append(2, 'text', 'wrld')),
+          msg(append(3, 'text', '!')),
+          msg(agentEvent('update', [{ id: 2, type: 'text', content: 'world' }])),
+          msg(agentEvent('update', [{ id: 9, type: 'text', content: '\\n(edited)' }])),
+        ],
+        'on',
+      );
       expect(out.answer).to.equal('Hello world!\n(edited)');
     });
 
     it('a protocol error event ends with its reason', () => {
-      const out = runAdapter('agent', [msg(append(1, 'text', 'partial')), msg(agentEvent('error', undefined, { finish_reason: 'quota exceeded' }))]);
+      const out = runAdapter('agent', [
+        msg(append(1, 'text', 'partial')),
+        msg(agentEvent('error', undefined, { finish_reason: 'quota exceeded' })),
+      ]);
       expect(out.ends).to.deep.equal([{ op: 'error', reason: 'quota exceeded' }]);
       expect(out.answer).to.equal('partial');
     });
@@ -77,7 +102,14 @@ describe('protocol adapters', () => {
         msg(agentEvent('explode', [])),
         msg(agentEvent('Append', [{ id: 1, type: 'text', content: 'x' }])),
         msg(JSON.stringify({ mode: 'append', data: 'not an array' })),
-        msg(agentEvent('append', [null, { id: 2, type: 'image', content: 'x' }, { id: 3, type: 'TEXT', content: 'y' }, { id: 4, type: 'text', content: 5 }])),
+        msg(
+          agentEvent('append', [
+            null,
+            { id: 2, type: 'image', content: 'x' },
+            { id: 3, type: 'TEXT', content: 'y' },
+            { id: 4, type: 'text', content: 5 },
+          ]),
+        ),
         msg(append(5, 'text', 'survived')),
       ]);
       expect(out.answer).to.equal('survived');
@@ -87,7 +119,10 @@ describe('protocol adapters', () => {
     });
 
     it('hands named events outside the protocol over as they are', () => {
-      const out = runAdapter('agent', [msg('{"step":1}', { event: 'task_progress', id: '4' }), msg(append(5, 'text', 'a'))]);
+      const out = runAdapter('agent', [
+        msg('{"step":1}', { event: 'task_progress', id: '4' }),
+        msg(append(5, 'text', 'a')),
+      ]);
       expect(out.named).to.deep.equal([{ type: 'task_progress', data: '{"step":1}', id: '4' }]);
       expect(out.seqs).to.deep.equal([4, 5]);
     });
@@ -95,7 +130,11 @@ describe('protocol adapters', () => {
     it('content split across events at every index gives the same text', () => {
       const content = 'Think\\n\\tdeep 你好 👩‍💻 \\\\ \\r\\n end\\';
       const run = (chunks: string[]) => {
-        const out = runAdapter('agent', chunks.map((c, i) => msg(append(i + 1, 'text', c))), 'on');
+        const out = runAdapter(
+          'agent',
+          chunks.map((c, i) => msg(append(i + 1, 'text', c))),
+          'on',
+        );
         return out.answer;
       };
       expect(mismatches(content, run)).to.deep.equal([]);
@@ -104,7 +143,6 @@ describe('protocol adapters', () => {
   });
 
   describe('openai', () => {
-
     it('routes content and reasoning_content / reasoning; [DONE] finishes', () => {
       const out = runAdapter('openai', [
         msg(chunk({ role: 'assistant' })),
@@ -131,7 +169,9 @@ describe('protocol adapters', () => {
     });
 
     it('id: lines drive the seq', () => {
-      expect(runAdapter('openai', [msg(chunk({ content: 'x' }), { id: '12' }), msg('[DONE]', { id: '13' })]).seqs).to.deep.equal([12, 13]);
+      expect(
+        runAdapter('openai', [msg(chunk({ content: 'x' }), { id: '12' }), msg('[DONE]', { id: '13' })]).seqs,
+      ).to.deep.equal([12, 13]);
     });
 
     for (const lead of ['', '\n', '\n\n \t']) {
@@ -170,7 +210,10 @@ describe('protocol adapters', () => {
       ]);
       expect(out.complete).to.deep.equal([false, false, true, true, true]);
       expect(out.answer).to.equal('Hi');
-      expect(runAdapter('openai', [msg(chunk({ content: 'a' })), msg('[DONE]')]).complete).to.deep.equal([false, false]);
+      expect(runAdapter('openai', [msg(chunk({ content: 'a' })), msg('[DONE]')]).complete).to.deep.equal([
+        false,
+        false,
+      ]);
     });
 
     it('is complete only when the finish_reason chunk is applied, not when parsed', () => {
@@ -222,31 +265,52 @@ describe('protocol adapters', () => {
 
   describe('text', () => {
     it('routes <think> … </think> to the think block; event: done finishes', () => {
-      const out = runAdapter('text', [msg('<think>let me'), msg(' see</think>'), msg('The answer\\n'), msg('', { event: 'done' })]);
+      const out = runAdapter('text', [
+        msg('<think>let me'),
+        msg(' see</think>'),
+        msg('The answer\\n'),
+        msg('', { event: 'done' }),
+      ]);
       expect(out.think).to.equal('let me see');
       expect(out.answer).to.equal('The answer\n');
       expect(out.ends).to.deep.equal([{ op: 'finish' }]);
     });
 
     it('event: error ends with its data as the reason', () => {
-      expect(runAdapter('text', [msg('upstream timeout', { event: 'error' })]).ends).to.deep.equal([{ op: 'error', reason: 'upstream timeout' }]);
+      expect(runAdapter('text', [msg('upstream timeout', { event: 'error' })]).ends).to.deep.equal([
+        { op: 'error', reason: 'upstream timeout' },
+      ]);
     });
 
     it('tags split across events at every index route the same', () => {
-      const stream = ' \\n <think>step 1\\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi';
+      const stream =
+        ' \\n <think>step 1\\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi';
       const run = (chunks: string[]) => routed('text', chunks);
       expect(mismatches(stream, run)).to.deep.equal([]);
       // The escaped `\n` is text to the router, so the answer has begun and the tag is literal.
-      expect(run([stream])).to.deep.equal(['', ' \n <think>step 1\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi']);
-      const opening = '\n <think>step 1\\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi';
+      expect(run([stream])).to.deep.equal([
+        '',
+        ' \n <think>step 1\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi',
+      ]);
+      const opening =
+        '\n <think>step 1\\nstep <2></think>Answer: a < b, </thin> is not a tag<think>again</think> end <thi';
       expect(mismatches(opening, run)).to.deep.equal([]);
-      expect(run([opening])).to.deep.equal(['step 1\nstep <2>', 'Answer: a < b, </thin> is not a tag<think>again</think> end <thi']);
+      expect(run([opening])).to.deep.equal([
+        'step 1\nstep <2>',
+        'Answer: a < b, </thin> is not a tag<think>again</think> end <thi',
+      ]);
     });
 
     it('is at a resume point only while a fresh adapter would route the rest the same', () => {
       expect(runAdapter('text', [msg(''), msg('\n'), msg('Hi')]).atResumePoint).to.deep.equal([true, false, false]);
-      expect(runAdapter('text', [msg('<think>a'), msg('</think>'), msg('b')]).atResumePoint).to.deep.equal([false, false, false]);
-      expect(runAdapter('text', [msg('x', { event: 'progress' }), msg('Hi'), msg('', { event: 'done' })]).atResumePoint).to.deep.equal([true, false, false]);
+      expect(runAdapter('text', [msg('<think>a'), msg('</think>'), msg('b')]).atResumePoint).to.deep.equal([
+        false,
+        false,
+        false,
+      ]);
+      expect(
+        runAdapter('text', [msg('x', { event: 'progress' }), msg('Hi'), msg('', { event: 'done' })]).atResumePoint,
+      ).to.deep.equal([true, false, false]);
     });
   });
 
@@ -255,7 +319,9 @@ describe('protocol adapters', () => {
       runAdapter(protocol, [msg(data, { event })]).ends.map((end) => (end.op === 'error' ? end.reason : ''));
 
     it('take the first non-empty reason the server gave', () => {
-      expect(reasons('agent', agentEvent('error', undefined, { finish_reason: '', error: 'boom', message: 'later' }))).to.deep.equal(['boom']);
+      expect(
+        reasons('agent', agentEvent('error', undefined, { finish_reason: '', error: 'boom', message: 'later' })),
+      ).to.deep.equal(['boom']);
       expect(reasons('openai', JSON.stringify({ error: 'plain string' }))).to.deep.equal(['plain string']);
     });
 
@@ -271,7 +337,14 @@ describe('protocol adapters', () => {
   describe('parseSeq', () => {
     it('accepts non-negative integers only', () => {
       expect(['0', '17', '900719925474099'].map(parseSeq)).to.deep.equal([0, 17, 900719925474099]);
-      expect(['', '-1', '1.5', 'abc', ' 3', '1e3'].map(parseSeq)).to.deep.equal([undefined, undefined, undefined, undefined, undefined, undefined]);
+      expect(['', '-1', '1.5', 'abc', ' 3', '1e3'].map(parseSeq)).to.deep.equal([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
     });
   });
 });

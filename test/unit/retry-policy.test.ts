@@ -32,13 +32,18 @@ const state = (changes: Partial<RetryState> = {}): RetryState => ({
 const cut = () => new SseChatError('network', 'the stream closed before the answer finished', { retryable: true });
 const notFound = () => new SseChatError('http', 'HTTP 404 Not Found', { status: 404 });
 const heartbeat = () => new SseChatError('timeout', 'no data for 400 ms', { retryable: true });
-const wrongType = () => new SseChatError('content-type', 'expected text/event-stream but the server sent "text/html" (HTTP 200)');
+const wrongType = () =>
+  new SseChatError('content-type', 'expected text/event-stream but the server sent "text/html" (HTTP 200)');
 
 describe('retry policy', () => {
   describe('giving up', () => {
     it('gives up on a failure that is not retryable, with that very error', () => {
       const failure = notFound();
-      expect(decideRetry(failure, state(), config, online)).to.deep.equal({ action: 'give-up', error: failure, transport: 'sse' });
+      expect(decideRetry(failure, state(), config, online)).to.deep.equal({
+        action: 'give-up',
+        error: failure,
+        transport: 'sse',
+      });
     });
 
     it('gives up once the retries are spent, naming the count and the last failure', () => {
@@ -50,8 +55,12 @@ describe('retry policy', () => {
     });
 
     it('says "retry" for one, and gives up at once with none allowed', () => {
-      expect(decideRetry(cut(), state({ retry: 1 }), { ...config, maxRetries: 1 }, online).error.message).to.match(/^gave up after 1 retry: /);
-      expect(decideRetry(cut(), state(), { ...config, maxRetries: 0 }, online).error.message).to.match(/^gave up after 0 retries: /);
+      expect(decideRetry(cut(), state({ retry: 1 }), { ...config, maxRetries: 1 }, online).error.message).to.match(
+        /^gave up after 1 retry: /,
+      );
+      expect(decideRetry(cut(), state(), { ...config, maxRetries: 0 }, online).error.message).to.match(
+        /^gave up after 0 retries: /,
+      );
     });
 
     it('gives up on a non-retryable failure even while offline', () => {
@@ -86,16 +95,28 @@ describe('retry policy', () => {
     it("waits what Retry-After says, and at least the server's retry: field", () => {
       const limited = new SseChatError('http', 'HTTP 503', { status: 503, retryable: true, retryAfterMs: 120000 });
       expect(decideRetry(limited, state(), config, online)).to.include({ action: 'retry', delayMs: 120000 });
-      expect(decideRetry(cut(), state({ serverRetry: 5000 }), config, online)).to.include({ action: 'retry', delayMs: 5000 });
+      expect(decideRetry(cut(), state({ serverRetry: 5000 }), config, online)).to.include({
+        action: 'retry',
+        delayMs: 5000,
+      });
     });
 
     it('resumes a run that knows its offset', () => {
-      expect(decideRetry(cut(), state({ resumable: true }), config, online)).to.include({ resume: true, restart: false });
+      expect(decideRetry(cut(), state({ resumable: true }), config, online)).to.include({
+        resume: true,
+        restart: false,
+      });
     });
 
     it('asks an id-less answer again, replacing the text shown only when there is some', () => {
-      expect(decideRetry(cut(), state({ resumable: false, touched: true }), config, online)).to.include({ resume: false, restart: true });
-      expect(decideRetry(cut(), state({ resumable: false, touched: false }), config, online)).to.include({ resume: false, restart: false });
+      expect(decideRetry(cut(), state({ resumable: false, touched: true }), config, online)).to.include({
+        resume: false,
+        restart: true,
+      });
+      expect(decideRetry(cut(), state({ resumable: false, touched: false }), config, online)).to.include({
+        resume: false,
+        restart: false,
+      });
     });
   });
 
@@ -128,7 +149,12 @@ describe('retry policy', () => {
     });
 
     it('never after an attempt that received bytes, and does not count it as silent', () => {
-      const decision = decideRetry(heartbeat(), state({ current: { bytes: 120, reason: 'heartbeat' }, silentFailures: 1 }), withPoll, online);
+      const decision = decideRetry(
+        heartbeat(),
+        state({ current: { bytes: 120, reason: 'heartbeat' }, silentFailures: 1 }),
+        withPoll,
+        online,
+      );
       expect(decision).to.include({ action: 'retry', transport: 'sse', silentFailures: 1 });
     });
 
@@ -141,7 +167,12 @@ describe('retry policy', () => {
     });
 
     it('not after a byte-less timeout that was no stall (the connect timeout)', () => {
-      const decision = decideRetry(heartbeat(), state({ current: { bytes: 0, reason: 'connect-timeout' } }), withPoll, online);
+      const decision = decideRetry(
+        heartbeat(),
+        state({ current: { bytes: 0, reason: 'connect-timeout' } }),
+        withPoll,
+        online,
+      );
       expect(decision).to.include({ action: 'retry', transport: 'sse', silentFailures: 1 });
     });
 
@@ -177,12 +208,26 @@ describe('retry policy', () => {
     });
 
     it('counts nothing when no attempt was made', () => {
-      expect(decideRetry(cut(), state({ current: undefined }), withPoll, online)).to.include({ transport: 'sse', silentFailures: 0 });
+      expect(decideRetry(cut(), state({ current: undefined }), withPoll, online)).to.include({
+        transport: 'sse',
+        silentFailures: 0,
+      });
     });
 
     it('once polling, counts nothing and always resumes (a poll always sends its offset)', () => {
-      const decision = decideRetry(cut(), state({ transport: 'poll', current: silent, silentFailures: 2, resumable: false }), withPoll, online);
-      expect(decision).to.include({ action: 'retry', transport: 'poll', silentFailures: 2, resume: true, restart: false });
+      const decision = decideRetry(
+        cut(),
+        state({ transport: 'poll', current: silent, silentFailures: 2, resumable: false }),
+        withPoll,
+        online,
+      );
+      expect(decision).to.include({
+        action: 'retry',
+        transport: 'poll',
+        silentFailures: 2,
+        resume: true,
+        restart: false,
+      });
     });
   });
 });

@@ -59,7 +59,11 @@ describe('think-tag router', () => {
   });
 
   it('routes every stream the same however it is split', () => {
-    for (const stream of STREAMS) expect(mismatches(stream, (chunks) => route(chunks)), stream).to.deep.equal([]);
+    for (const stream of STREAMS)
+      expect(
+        mismatches(stream, (chunks) => route(chunks)),
+        stream,
+      ).to.deep.equal([]);
   });
 
   it('is at a resume point only before anything was routed or held', () => {
