@@ -51,7 +51,9 @@ export function createEventStreamDecoder(callbacks: EventStreamCallbacks): Event
       pendingId = id;
     },
     onEvent({ id, event, data }) {
-      pendingId = undefined;
+      // With an id of its own, the pending id was this block's; without, an id-only block's.
+      if (id === undefined) flushId();
+      else pendingId = undefined;
       callbacks.onEvent({ id: id ?? '', event: event ?? '', data });
     },
     onRetry: (ms) => callbacks.onRetry?.(ms),

@@ -18,7 +18,7 @@ export async function poll(run: Run, host: TransportHost): Promise<void> {
   const endpoint = host.config.pollEndpoint!;
   let interval = POLL_MIN_INTERVAL;
   for (;;) {
-    const attempt = new Attempt(true);
+    const attempt = new Attempt(true, run.restart);
     run.current = attempt;
     run.resuming = true;
     run.stats.attempts++;

@@ -20,8 +20,8 @@ export interface RetryState {
   silentFailures: number;
   /** The run can continue where it broke: it received a sequence number or started from an offset. */
   resumable: boolean;
-  /** Some event of the run was applied (asking the answer again then replaces text). */
-  touched: boolean;
+  /** Text is shown that no sequence number anchors: the next response replaces it. */
+  unanchored: boolean;
   /** The server's `retry:` field, ms. */
   serverRetry: number | undefined;
   /** The attempt that failed: the body bytes it received, and why we aborted it (`heartbeat`: a stall). */
@@ -69,8 +69,9 @@ export type RetryDecision =
  * - Otherwise the retry count goes up; past `maxRetries` the run gives up, else it waits
  *   `computeDelay()` (`Retry-After` and the server's `retry:` included).
  *
- * The next attempt resumes when the run knows its offset (or polls, which always sends one);
- * else the answer is asked again, and replaces the text shown if there was any.
+ * The next attempt resumes when the run knows its offset, started from one, or polls (which
+ * always sends one); else the answer is asked again. Either way, text that no sequence number
+ * anchors is replaced by the next response instead of added to.
  *
  * @example
  * const decision = decideRetry(failure, run, config, { offline: !navigator.onLine, random: Math.random });
@@ -86,7 +87,7 @@ export function decideRetry(
   const { error, transport, silentFailures } = checkForBlockedStream(failure, state, config);
   if (!error.retryable) return { action: 'give-up', error, transport };
   const resume = transport === 'poll' || state.resumable;
-  const next: NextAttempt = { transport, silentFailures, resume, restart: !resume && state.touched };
+  const next: NextAttempt = { transport, silentFailures, resume, restart: state.unanchored };
   if (offline) return { action: 'wait-online', error, ...next };
   const attempt = state.retry + 1;
   const { maxRetries } = config;

@@ -10,7 +10,7 @@ import { readEventStream } from './event-stream-body.js';
 import { abortable, attemptUrl, eventStreamHeaders, isEventStream, responseError } from './http.js';
 import { Attempt, type Run, type TransportHost } from './stream-run.js';
 import type { StreamConfig } from './stream-types.js';
-import { SseChatError, type SseMessage } from './types.js';
+import { SseChatError } from './types.js';
 
 /** Resolves when the answer is complete, rejects with why the attempt ended before that. */
 export async function connectSse(run: Run, host: TransportHost): Promise<void> {
@@ -35,7 +35,9 @@ export async function connectSse(run: Run, host: TransportHost): Promise<void> {
           if (run.endReceived) return;
           // A stream that never said where it was cannot be resumed; for a protocol without
           // a reliable end marker (plain text), its clean end is the end of the answer.
-          if (!run.resumable && run.adapter.endsAtClose) return void (run.endReceived = true);
+          // Not a restart that has not replaced the text yet: that would take a cut answer for whole.
+          const replacing = attempt.restart && !attempt.replaced;
+          if (!run.resumable && run.adapter.endsAtClose && !replacing) return void (run.endReceived = true);
           throw new SseChatError('network', 'the stream closed before the answer finished', { retryable: true });
         },
         onerror: (error: unknown) => {
@@ -67,18 +69,17 @@ function requestBody(run: Run, config: StreamConfig): Record<string, unknown> {
 
 /** Why an attempt that did not complete the answer failed, in the words of what we saw. */
 function attemptFailure(attempt: Attempt, config: StreamConfig, error: unknown): unknown {
-  if (attempt.resuming && attempt.dropped > 0 && attempt.applied === 0) {
-    // Asked to continue, the server sent only what the client had: it started over.
-    return new SseChatError('resume', 'the server restarted the answer instead of resuming', { retryable: true });
-  }
   switch (attempt.reason) {
     case 'heartbeat':
       return new SseChatError('timeout', `no data for ${config.heartbeatTimeout} ms`, { retryable: true });
     case 'connect-timeout':
       return new SseChatError('timeout', `no response within ${config.connectTimeout} ms`, { retryable: true });
-    default:
-      return error;
   }
+  if (attempt.resuming && attempt.dropped > 0 && attempt.applied === 0) {
+    // Asked to continue, the server sent only what the client had, then ended: it started over.
+    return new SseChatError('resume', 'the server restarted the answer instead of resuming', { retryable: true });
+  }
+  return error;
 }
 
 /** The `fetch` handed to fetch-event-source: the attempt's own signal, timeouts and byte count. */
@@ -117,8 +118,8 @@ async function watchedFetch(
         attempt.bytes += bytes;
         run.stats.bytes += bytes;
       },
-      onEvent: (message) => onMessage(run, attempt, host, message),
-      onIdOnly: (id) => onMessage(run, attempt, host, { id, event: '', data: '' }),
+      onEvent: (message) => host.receive(run, attempt, message),
+      onIdOnly: (id) => host.receive(run, attempt, { id, event: '', data: '' }),
       onRetry: (ms) => {
         if (run.current === attempt) run.serverRetry = ms;
       },
@@ -154,14 +155,4 @@ async function onOpen(run: Run, attempt: Attempt, host: TransportHost, response:
   if (error) throw error;
   run.stats.connectedAt = Date.now();
   host.opened(run);
-}
-
-function onMessage(run: Run, attempt: Attempt, host: TransportHost, message: SseMessage): void {
-  if (run.current !== attempt || run.ended || run.endReceived) return;
-  try {
-    host.receive(run, attempt, message);
-  } catch (error) {
-    // Never throw into the body's stream: the attempt would fail, and a bug become a reconnect loop.
-    console.error('sse-chat: an event could not be applied', error);
-  }
 }

@@ -18,7 +18,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { normalizeHeaders, resolveUrl, toError } from './http.js';
 import type { BlockChange } from './message-model.js';
 import { poll } from './poll-transport.js';
-import type { ParsedEvent } from './protocols/adapter.js';
+import type { ParsedEvent, ProtocolAdapter } from './protocols/adapter.js';
 import { randomId } from './random-id.js';
 import { decideRetry } from './retry-policy.js';
 import { connectSse } from './sse-transport.js';
@@ -247,10 +247,16 @@ export class StreamController implements ReactiveController {
     await run.untilOnline();
   }
 
-  /** Applies one message (SSE or poll), unless the run drops it. */
+  /** Applies one message (SSE or poll), unless the run drops it or is past taking any. */
   #receive(run: Run, attempt: Attempt, message: SseMessage): void {
-    const event = run.accept(attempt, message);
-    if (event) this.#apply(run, attempt, event);
+    if (run.current !== attempt || run.ended || run.endReceived) return;
+    try {
+      const event = run.accept(attempt, message);
+      if (event) this.#apply(run, attempt, event);
+    } catch (error) {
+      // Never throw into a transport: the attempt would fail, and a bug become a reconnect loop.
+      console.error('sse-chat: an event could not be applied', error);
+    }
   }
 
   #apply(run: Run, attempt: Attempt, event: ParsedEvent): void {
@@ -262,9 +268,14 @@ export class StreamController implements ReactiveController {
       run.markResumePoint();
       return;
     }
-    if (attempt.restart && !attempt.replaced) this.#restart(run, attempt);
-    run.touched = true;
-    for (const op of run.adapter.apply(event)) {
+    // A restart reads its response with a fresh adapter, and replaces the text shown only
+    // with content (or an end) of its own: an error or an empty chunk first leaves it shown.
+    const restarting = attempt.restart && !attempt.replaced;
+    const adapter = restarting ? (attempt.freshAdapter ??= run.newAdapter()) : run.adapter;
+    const ops = adapter.apply(event);
+    if (restarting && ops.some((op) => op.op !== 'error')) this.#restart(run, attempt, adapter);
+    for (const op of ops) {
+      if (run.ended) return; // a host callback stopped it
       if (op.op === 'finish') {
         run.meta = op.meta;
         run.endReceived = true;
@@ -276,18 +287,19 @@ export class StreamController implements ReactiveController {
         attempt.abort('protocol-error');
         return;
       }
-      this.#change(run.model.apply(op));
+      run.touched = true;
+      this.#change(run, run.model.apply(op));
     }
     run.markResumePoint();
   }
 
   /** The first content of an attempt that asked the answer again: it replaces what was shown. */
-  #restart(run: Run, attempt: Attempt): void {
+  #restart(run: Run, attempt: Attempt, adapter: ProtocolAdapter): void {
     attempt.replaced = true;
-    run.reset();
+    run.reset(adapter);
     run.stats.restarts++;
-    this.#change({ block: 'think', kind: 'replace', text: '' });
-    this.#change({ block: 'answer', kind: 'replace', text: '' });
+    this.#change(run, { block: 'think', kind: 'replace', text: '' });
+    this.#change(run, { block: 'answer', kind: 'replace', text: '' });
     this.#setStatus(run, 'streaming', { restart: true });
   }
 
@@ -297,8 +309,8 @@ export class StreamController implements ReactiveController {
     run.release();
     if (outcome !== 'detached') {
       // A detached answer goes on on the server and may be resumed: keep pending escapes.
-      for (const op of run.adapter.end()) this.#change(run.model.apply(op));
-      for (const change of run.model.end()) this.#change(change);
+      for (const op of run.adapter.end()) this.#change(run, run.model.apply(op));
+      for (const change of run.model.end()) this.#change(run, change);
     }
     const result: StreamResult = {
       status: outcome,
@@ -331,8 +343,9 @@ export class StreamController implements ReactiveController {
     this.#host?.requestUpdate();
   }
 
-  #change(change: BlockChange | undefined): void {
-    if (!change) return;
+  /** Text changed; a run that is no longer the current one reports nothing. */
+  #change(run: Run, change: BlockChange | undefined): void {
+    if (!change || run !== this.#run) return;
     this.#call(() => this.callbacks.onChange?.(change));
     this.#host?.requestUpdate();
   }

@@ -19,7 +19,7 @@ export interface TransportHost {
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** A response opened: the answer is streaming. */
   opened(run: Run): void;
-  /** Drops a replay, or applies one message of `attempt`. */
+  /** Drops a replay, or applies one message of `attempt`; ignores it once the attempt is over. Never throws. */
   receive(run: Run, attempt: Attempt, message: SseMessage): void;
 }
 
@@ -35,8 +35,10 @@ export class Attempt {
   /** Events applied, and replays dropped, by this attempt. */
   applied = 0;
   dropped = 0;
-  /** Whether this restart's first event replaced the text yet. */
+  /** Whether this restart's first content replaced the text yet. */
   replaced = false;
+  /** A restart's fresh adapter, used from its first event; it becomes the run's when the text is replaced. */
+  freshAdapter: ProtocolAdapter | undefined;
 
   constructor(
     /** It continues the answer from the offset (`offset`, `last-event-id`). */
@@ -78,8 +80,10 @@ export class Run {
   resuming: boolean;
   /** Whether this run received a sequence number: its stream can be resumed from `offset`. */
   seqSeen = false;
-  /** Whether any event of this run was applied (a restart then has text to replace). */
+  /** Whether any content of this run was applied to the text. */
   touched = false;
+  /** `resume()` started it: the server has the answer, so every request continues it. */
+  readonly startedAsResume: boolean;
   /** The next attempt asks the answer again and replaces the text shown. */
   restart = false;
   /** Reconnect attempts since data last flowed. */
@@ -107,6 +111,7 @@ export class Run {
     this.messageId = request.messageId ?? randomId();
     this.offset = request.offset ?? 0;
     this.resuming = request.offset !== undefined;
+    this.startedAsResume = this.resuming;
     this.adapter = createAdapter(config.protocol);
     this.model = this.#newModel(request.think, request.answer);
     this.result = new Promise((resolve) => (this.resolve = resolve));
@@ -118,7 +123,15 @@ export class Run {
    * is: a stream that carried none (most OpenAI-compatible servers) is asked again.
    */
   get resumable(): boolean {
-    return this.seqSeen || this.offset > 0;
+    return this.startedAsResume || this.seqSeen || this.offset > 0;
+  }
+
+  /**
+   * Whether text is shown that no sequence number anchors: the server can only send the
+   * answer from its start again, so the next response must replace that text, not add to it.
+   */
+  get unanchored(): boolean {
+    return this.touched && !this.seqSeen && this.offset === 0;
   }
 
   /** Where the next attempt continues the answer, when it resumes. */
@@ -138,16 +151,25 @@ export class Run {
     return createMessageModel({ decodeEscapes: shouldDecodeEscapes(protocol, decodeEscapes), think, answer });
   }
 
-  /** Forgets the text received so far: the answer starts again. */
-  reset(): void {
-    this.adapter = createAdapter(this.config.protocol);
+  /** A fresh adapter of the run's protocol. */
+  newAdapter(): ProtocolAdapter {
+    return createAdapter(this.config.protocol);
+  }
+
+  /** Forgets the text received so far: the answer starts again, read by `adapter`. */
+  reset(adapter: ProtocolAdapter): void {
+    this.adapter = adapter;
     this.model = this.#newModel();
     this.resumePoint = { offset: this.offset, think: '', answer: '' };
   }
 
-  /** After an event: when nothing is held back, a new run could resume from here. */
+  /**
+   * After an event: when nothing is held back, a new run could resume from here. Only where
+   * a sequence number says where "here" is: the texts must be exactly those of the events up
+   * to the offset, or a resume would show what follows twice.
+   */
   markResumePoint(): void {
-    if (this.adapter.atResumePoint && this.model.atResumePoint) {
+    if (this.seqSeen && this.adapter.atResumePoint && this.model.atResumePoint) {
       this.resumePoint = { offset: this.offset, think: this.model.think, answer: this.model.answer };
     }
   }
@@ -211,6 +233,7 @@ export class Run {
   }
 
   sleep(ms: number): Promise<void> {
+    if (this.ended) return Promise.resolve(); // released already: nothing may be left behind
     return new Promise((resolve) => {
       const wake = () => {
         this.#wake = undefined;
@@ -223,6 +246,7 @@ export class Run {
 
   /** Resolves at the browser's next `online` event, or when the run is released. */
   untilOnline(): Promise<void> {
+    if (this.ended) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const wake = () => {
         globalThis.removeEventListener('online', wake);

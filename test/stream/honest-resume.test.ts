@@ -245,3 +245,134 @@ describe('StreamController: offline', () => {
     expect(await fixture.requests()).to.have.length(1);
   });
 });
+
+describe('StreamController: what a restart must never do', () => {
+  it('resumes an id-less reasoning stream that ended early from its start, not after its think text', async () => {
+    const pieces = [
+      chunk({ reasoning_content: 'R1 ' }),
+      chunk({ reasoning_content: 'R2 ' }),
+      ...openAiStream(['Answer.']),
+    ];
+    const body = pieces.join('');
+    const fixture = await registerFixture([{ body, cut: cutAfter(pieces, 2) }, { body }]);
+    const first = controllerFor(fixture.url, { protocol: 'openai', maxRetries: 0 }).controller;
+    const failed = await first.start({});
+    expect(failed.status).to.equal('error');
+    expect(failed.think).to.equal('R1 R2 ');
+    // No sequence number says where "R1 R2 " ends: the only safe point is the start.
+    expect(failed.resumePoint).to.deep.equal({ offset: 0, think: '', answer: '' });
+    const second = controllerFor(fixture.url, { protocol: 'openai' }).controller;
+    const end = await second.resume({ messageId: failed.messageId, ...failed.resumePoint });
+    expect(end.status, end.error?.message).to.equal('done');
+    expect(end.think).to.equal('R1 R2 ');
+    expect(end.answer).to.equal('Answer.');
+  });
+
+  it('replaces the text when an id-less stream falls back to polling', async () => {
+    const pieces = openAiStream();
+    const body = pieces.join('');
+    const events = pieces.map((piece) => ({ id: null, data: piece.slice('data: '.length, -2) }));
+    const pollFixture = await registerFixture([
+      { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events, done: true }) },
+    ]);
+    const fixture = await registerFixture([
+      { body, cut: cutAfter(pieces, 3) },
+      { status: 503, body: '' },
+      { status: 503, body: '' },
+    ]);
+    const { controller } = controllerFor(fixture.url, { protocol: 'openai', pollEndpoint: pollFixture.url });
+    const end = await controller.start({});
+    expect(end.status, end.error?.message).to.equal('done');
+    expect(controller.transport).to.equal('poll');
+    expect(end.answer).to.equal(GENERATION);
+  });
+
+  it('does not take a restart that closes before any event for the end of a text answer', async () => {
+    const body = 'data: Hello\n\ndata:  world.\n\n';
+    const fixture = await registerFixture([{ body, cut: 14 }, { body: '' }, { body }]);
+    const { controller } = controllerFor(fixture.url, { protocol: 'text' });
+    const end = await controller.start({});
+    expect(end.status).to.equal('done');
+    expect(end.answer).to.equal('Hello world.');
+    expect(await fixture.requests()).to.have.length(3);
+  });
+
+  it('keeps a resume() from offset 0 a resume after a failure: a 204 then means complete', async () => {
+    const fixture = await registerFixture([
+      { status: 503, body: '' },
+      { status: 204, body: '' },
+    ]);
+    const { controller } = controllerFor(fixture.url, { protocol: 'text' });
+    const end = await controller.resume({ messageId: 'm-pending', offset: 0 });
+    expect(end.status, end.error?.message).to.equal('done');
+    const requests = await fixture.requests();
+    expect(requests.map((r) => [r.query.offset, r.headers['last-event-id']])).to.deep.equal([
+      ['0', '0'],
+      ['0', '0'],
+    ]);
+  });
+
+  it('leaves the text shown when the restarted response starts with an error', async () => {
+    const pieces = openAiStream();
+    const fixture = await registerFixture([
+      { body: pieces.join(''), cut: cutAfter(pieces, 3) },
+      { body: 'data: {"error":{"message":"overloaded"}}\n\n' },
+    ]);
+    const { controller } = controllerFor(fixture.url, { protocol: 'openai' });
+    const end = await controller.start({});
+    expect(end.status).to.equal('error');
+    expect(end.error?.message).to.equal('overloaded');
+    expect(end.answer).to.equal('Alpha beta ');
+    expect(controller.stats.restarts).to.equal(0);
+  });
+
+  it('stays stopped when a callback stops the answer in the middle of a poll batch', async () => {
+    const events = ['one', 'two', 'three'].map((word, i) => ({ id: i + 1, data: word }));
+    const pollFixture = await registerFixture([
+      { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events, done: true }) },
+    ]);
+    const fixture = await registerFixture([{ headers: { 'content-type': 'text/html' }, body: '<p>proxy</p>' }]);
+    const changes: string[] = [];
+    const { controller, statuses } = controllerFor(fixture.url, { protocol: 'text', pollEndpoint: pollFixture.url });
+    controller.callbacks.onChange = (change) => {
+      changes.push(change.text);
+      controller.stop();
+    };
+    const end = await controller.start({});
+    expect(end.status).to.equal('stopped');
+    expect(changes).to.deep.equal(['one']);
+    expect(statuses.at(-1)!.status).to.equal('stopped');
+    expect(controller.status).to.equal('stopped');
+  });
+});
+
+describe('StreamController: offline, released', () => {
+  it('leaves no online listener behind when the answer is stopped while waiting for the network', async () => {
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    let listeners = 0;
+    const add = window.addEventListener;
+    const remove = window.removeEventListener;
+    window.addEventListener = function (this: Window, type: string, ...rest: unknown[]) {
+      if (type === 'online') listeners++;
+      return (add as (...args: unknown[]) => void).call(this, type, ...rest);
+    } as typeof window.addEventListener;
+    window.removeEventListener = function (this: Window, type: string, ...rest: unknown[]) {
+      if (type === 'online') listeners--;
+      return (remove as (...args: unknown[]) => void).call(this, type, ...rest);
+    } as typeof window.removeEventListener;
+    try {
+      const fixture = await registerFixture([{ body: 'id: 1\ndata: a\n\n', cut: 15 }]);
+      const { controller } = controllerFor(fixture.url, { protocol: 'text' });
+      controller.callbacks.onStatus = (detail) => {
+        if (detail.offline) controller.stop();
+      };
+      const end = await controller.start({});
+      expect(end.status).to.equal('stopped');
+      expect(listeners).to.equal(0);
+    } finally {
+      window.addEventListener = add;
+      window.removeEventListener = remove;
+      delete (navigator as { onLine?: boolean }).onLine;
+    }
+  });
+});

@@ -92,6 +92,10 @@ describe('event stream decoding (WHATWG rules)', () => {
     expectAtEverySplit('id: 7\n\nid: 8\ndata: x\n\nid\n\n', [{ idOnly: '7' }, msg('x', '8'), { idOnly: '' }]);
   });
 
+  it('reports an id-only block followed by an event without an id, however the bytes are cut', () => {
+    expectAtEverySplit('id: 5\n\ndata: x\n\n', [{ idOnly: '5' }, msg('x')]);
+  });
+
   it('does not dispatch a block without data', () => {
     expectAtEverySplit('event: done\n\ndata: a\n\n', [msg('a')]);
   });

@@ -23,7 +23,7 @@ const state = (changes: Partial<RetryState> = {}): RetryState => ({
   retry: 0,
   silentFailures: 0,
   resumable: true,
-  touched: true,
+  unanchored: false,
   serverRetry: undefined,
   current: { bytes: 120 },
   ...changes,
@@ -109,13 +109,20 @@ describe('retry policy', () => {
     });
 
     it('asks an id-less answer again, replacing the text shown only when there is some', () => {
-      expect(decideRetry(cut(), state({ resumable: false, touched: true }), config, online)).to.include({
+      expect(decideRetry(cut(), state({ resumable: false, unanchored: true }), config, online)).to.include({
         resume: false,
         restart: true,
       });
-      expect(decideRetry(cut(), state({ resumable: false, touched: false }), config, online)).to.include({
+      expect(decideRetry(cut(), state({ resumable: false, unanchored: false }), config, online)).to.include({
         resume: false,
         restart: false,
+      });
+    });
+
+    it('replaces unanchored text even when the next request resumes (resume() from 0, polling)', () => {
+      expect(decideRetry(cut(), state({ resumable: true, unanchored: true }), config, online)).to.include({
+        resume: true,
+        restart: true,
       });
     });
   });
@@ -134,7 +141,7 @@ describe('retry policy', () => {
     });
 
     it('says how the attempt after the wait goes', () => {
-      expect(decideRetry(cut(), state({ resumable: false }), config, offline)).to.include({
+      expect(decideRetry(cut(), state({ resumable: false, unanchored: true }), config, offline)).to.include({
         action: 'wait-online',
         resume: false,
         restart: true,

@@ -90,6 +90,7 @@ describe('Run', () => {
     it('moves only where nothing is held back', () => {
       const run = runOf({}, { protocol: 'text', decodeEscapes: 'auto' });
       run.offset = 1;
+      run.seqSeen = true;
       run.markResumePoint();
       expect(run.resumePoint).to.deep.equal({ offset: 1, think: '', answer: '' });
       for (const op of run.adapter.apply({ text: '<think>hm' })) run.model.apply(op);
@@ -98,10 +99,17 @@ describe('Run', () => {
       expect(run.resumePoint.offset).to.equal(1);
     });
 
+    it('never moves in a run that got no sequence number: its texts would not match any offset', () => {
+      const run = runOf({}, { protocol: 'openai', decodeEscapes: 'auto' });
+      for (const op of run.adapter.apply({ ops: [{ op: 'append', block: 'think', text: 'R1 ' }] })) run.model.apply(op);
+      run.markResumePoint();
+      expect(run.resumePoint).to.deep.equal({ offset: 0, think: '', answer: '' });
+    });
+
     it('goes back to the start of the text when the answer is asked again', () => {
       const run = runOf({ offset: 0, answer: 'partial' });
       run.offset = 4;
-      run.reset();
+      run.reset(run.newAdapter());
       expect(run.resumePoint).to.deep.equal({ offset: 4, think: '', answer: '' });
       expect(run.model.answer).to.equal('');
     });
