@@ -6,6 +6,7 @@
  * request is index 0, its first resume index 1, …). An entry combines faults with `+`,
  * e.g. `retry:50+cut:300,ok,503:1`. Connections past the end of the plan have no fault.
  */
+import { HOLD_MS } from './lib/stream.js';
 
 /**
  * @typedef {object} Fault
@@ -179,4 +180,18 @@ export function faultResponse(fault, now = Date.now()) {
       return { status: fault.status, headers, body: JSON.stringify({ error }) };
     }
   }
+}
+
+/**
+ * A connection that never gets response headers: closed when the client goes away, or
+ * destroyed after HOLD_MS.
+ * @param {import('node:http').ServerResponse} res
+ * @param {import('./lib/memory-store.js').ConnectionRecord} record
+ */
+export function hang(res, record) {
+  const timer = setTimeout(() => res.destroy(), HOLD_MS).unref();
+  res.on('close', () => {
+    clearTimeout(timer);
+    record.open = false;
+  });
 }

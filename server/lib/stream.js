@@ -1,22 +1,51 @@
 // @ts-check
 /**
- * One SSE connection: writes a job's log to a response from an offset, follows the job
- * live until its finish event, pings while idle, and plays the connection's fault
- * (cut, stall, close, replay, malformed, buffer, retry, hang).
+ * One SSE connection: writes an answer's log to a response from an offset, follows the answer
+ * live until its finish event, and pings while idle. For the reference server's fault
+ * injection it can also play a transport fault (cut, stall, close, replay, malformed, buffer,
+ * retry); an ordinary connection has none.
  */
 import { formatComment, formatEvent, formatRetry, SSE_HEADERS } from './sse.js';
 
 /** How long a stalled or hanging connection is held open at most. */
-const HOLD_MS = 60_000;
+export const HOLD_MS = 60_000;
+
+/**
+ * A transport fault the stream plays (the reference server's fault plans: server/faults.js).
+ * @typedef {object} StreamFault
+ * @property {number | null} cut  destroy the socket after this many body bytes
+ * @property {number | null} close  end the response gracefully after this many events
+ * @property {number | null} stall  write nothing more after this many body bytes
+ * @property {number} replay  start this many events before the requested offset
+ * @property {boolean} malformed  send three bad events before the real ones
+ * @property {boolean} buffer  withhold every byte until the answer is complete
+ * @property {number | null} retry  write an SSE `retry:` field first
+ */
+
+/** @type {StreamFault} */
+const NONE = Object.freeze({
+  cut: null,
+  close: null,
+  stall: null,
+  replay: 0,
+  malformed: false,
+  buffer: false,
+  retry: null,
+});
+
+/**
+ * What the stream needs of a response: a `node:http` ServerResponse, or the Fetch door's sink.
+ * @typedef {Pick<import('node:http').ServerResponse, 'writeHead' | 'flushHeaders' | 'write' | 'end' | 'destroy' | 'on'>} StreamResponse
+ */
 
 /**
  * @typedef {object} StreamOptions
- * @property {import('node:http').ServerResponse} res
- * @property {import('./jobs.js').Job} job
+ * @property {StreamResponse} res
+ * @property {Pick<import('./memory-store.js').Job, 'messageId' | 'follow'>} job
  * @property {number} offset  the last sequence number the client has
- * @property {import('./faults.js').Fault} fault
+ * @property {StreamFault} [fault]  none by default
  * @property {number} pingMs
- * @property {import('./jobs.js').ConnectionRecord} record  updated with events, bytes, open
+ * @property {import('./memory-store.js').ConnectionRecord} record  updated with events, bytes, open
  * @property {Record<string, string>} [headers]  extra response headers
  */
 
@@ -34,10 +63,14 @@ const HOLD_MS = 60_000;
  * @param {StreamOptions} options
  * @returns {StreamHandle}
  */
-export function streamJob({ res, job, offset, fault, pingMs, record, headers = {} }) {
+export function streamJob({ res, job, offset, fault = NONE, pingMs, record, headers = {} }) {
   /** 'open' → 'stalled' | 'done' (ended, cut or client gone) */
   let state = /** @type {'open' | 'stalled' | 'done'} */ ('open');
-  let cursor = Math.max(0, offset - fault.replay); // index into job.log
+  /** @type {import('./memory-store.js').LogEntry[]} entries followed but not written yet (backpressure) */
+  const queue = [];
+  let head = 0; // the next entry of the queue to write
+  /** whether the answer's last entry has been queued */
+  let complete = false;
   let draining = false;
   /** @type {string[]} what a buffering proxy holds back */
   const held = [];
@@ -49,7 +82,8 @@ export function streamJob({ res, job, offset, fault, pingMs, record, headers = {
   res.writeHead(200, { ...SSE_HEADERS, ...headers });
   res.flushHeaders();
 
-  const unsubscribe = job.subscribe(pump);
+  /** @type {() => void} */
+  let unsubscribe = () => {};
   const ping = setInterval(() => {
     if (state === 'open' && !draining && !fault.buffer) write(formatComment('ping'));
   }, pingMs).unref();
@@ -65,6 +99,12 @@ export function streamJob({ res, job, offset, fault, pingMs, record, headers = {
       write(formatEvent({ data }));
     }
   }
+  unsubscribe = job.follow(Math.max(0, offset - fault.replay), (entry, final) => {
+    queue.push(entry);
+    if (final) complete = true;
+    pump();
+  });
+  if (released) unsubscribe();
   pump();
   return {
     cut() {
@@ -79,13 +119,14 @@ export function streamJob({ res, job, offset, fault, pingMs, record, headers = {
   function pump() {
     while (state === 'open' && !draining) {
       if (fault.close !== null && record.events >= fault.close) return end();
-      const entry = job.log[cursor];
+      const entry = queue[head];
       if (!entry) break;
-      cursor++;
+      head++;
+      if (head === queue.length) queue.length = head = 0;
       record.events++;
       write(formatEvent({ id: entry.seq, event: entry.event, data: entry.data }));
     }
-    if (state === 'open' && job.done && cursor >= job.log.length) end();
+    if (state === 'open' && complete && head === queue.length) end();
   }
 
   /** @param {string} text */
@@ -151,18 +192,4 @@ export function streamJob({ res, job, offset, fault, pingMs, record, headers = {
     clearInterval(ping);
     if (holdTimer) clearTimeout(holdTimer);
   }
-}
-
-/**
- * A connection that never gets response headers: closed when the client goes away, or
- * destroyed after HOLD_MS.
- * @param {import('node:http').ServerResponse} res
- * @param {import('./jobs.js').ConnectionRecord} record
- */
-export function hang(res, record) {
-  const timer = setTimeout(() => res.destroy(), HOLD_MS).unref();
-  res.on('close', () => {
-    clearTimeout(timer);
-    record.open = false;
-  });
 }
