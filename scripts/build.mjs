@@ -154,6 +154,17 @@ export async function buildAll({ quiet = false } = {}) {
       stdio: 'inherit',
     },
   );
+  // The server library is plain JavaScript with JSDoc types: its declarations for TypeScript users.
+  execFileSync(
+    process.execPath,
+    [
+      new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname,
+      ...['--allowJs', '--declaration', '--emitDeclarationOnly', '--skipLibCheck'],
+      ...['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022'],
+      ...['--types', 'node', '--outDir', 'dist/server', 'server/lib/index.js'],
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
   // dist/custom-elements.json from the elements' JSDoc (custom-elements-manifest.config.mjs).
   execFileSync(
     process.execPath,
