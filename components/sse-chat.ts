@@ -275,9 +275,9 @@ export class SseChat extends LitElement {
     if (!content) return;
     this.#waitingSend.abort(SUPERSEDED);
     const call = (this.#waitingSend = new AbortController()).signal;
-    // A conversation switch or history load under way first: the question belongs after them.
-    if (this.isUpdatePending) await this.updateComplete;
-    if (this.#history.complete) await this.#history.complete;
+    // A conversation switch or history load under way first, and any that starts meanwhile
+    // (a switch while waiting): the question belongs after the history it is asked in.
+    for (let pending = this.#pendingBeforeSend(); pending; pending = this.#pendingBeforeSend()) await pending;
     // stop() or a newer send() meanwhile calls this one off: shown, never asked.
     const calledOff = call.aborted;
     if (!calledOff && this.#answers.busy) this.stop();
@@ -293,6 +293,11 @@ export class SseChat extends LitElement {
     }
     emit(this, 'sse-message', { message: this.#answers.snapshot(answer) });
     await this.#answers.ask(answer, messages);
+  }
+
+  /** What a question must wait for: an update under way (a switch), then a history load. */
+  #pendingBeforeSend(): Promise<unknown> | undefined {
+    return this.isUpdatePending ? this.updateComplete : this.#history.complete;
   }
 
   /** Stops the answer and, with `stop-endpoint`, tells the server. What was shown stays. */

@@ -194,3 +194,37 @@ describe('<sse-chat>: conversations and pending answers', () => {
     expect(h.chat.messages).to.deep.equal([]);
   });
 });
+
+describe('<sse-chat>: a question sent while a conversation loads', () => {
+  it('goes after the history of the conversation it ends up in, even when the conversation switches meanwhile', async () => {
+    const a = conversationId('slow-A');
+    const b = conversationId('slow-B');
+    await answerElsewhere(b, 'earlier in B');
+    const h = await chatFixture({});
+    const gates: Array<() => void> = [];
+    let firstLoadDone = false;
+    h.chat.fetch = async (input, init) => {
+      if (!String(input).includes('/api/history')) return fetch(input, init);
+      const first = gates.length === 0;
+      await new Promise<void>((open) => gates.push(open));
+      try {
+        return await fetch(input, init); // A's is aborted by the switch: it rejects
+      } finally {
+        if (first) firstLoadDone = true;
+      }
+    };
+    h.chat.setAttribute('history-endpoint', '/api/history');
+    h.chat.setAttribute('conversation-id', a);
+    await until(() => gates.length === 1, 5000, "A's history requested");
+    const sent = h.chat.send('the question');
+    h.chat.conversationId = b;
+    await until(() => gates.length === 2, 5000, "B's history requested");
+    gates[0]!(); // A's load, called off by the switch, ends first
+    await until(() => firstLoadDone, 5000, "A's load to end");
+    await new Promise((resolve) => setTimeout(resolve, 20)); // room for a question sent too early
+    gates[1]!();
+    await sent;
+    const log = h.chat.messages.map((m) => `${m.author}:${m.author === 'user' ? m.answer : m.status}`);
+    expect(log).to.deep.equal(['user:earlier in B', 'assistant:done', 'user:the question', 'assistant:done']);
+  });
+});
