@@ -168,6 +168,12 @@ export class SseMessage extends LitElement {
     if (value === this.#text[block]) return;
     this.#text[block] = value;
     if (block === 'think') this.hasThink = value !== '';
+    if (block === 'think' && value === '' && this.status === 'streaming') {
+      // The answer was asked again (its stream could not be resumed): the thinking starts anew,
+      // and "Thought for N s" must not count the broken attempt and the wait.
+      this.#thinkStartedAt = undefined;
+      this.thoughtMs = undefined;
+    }
     if (!this.hasUpdated) return;
     if (this.author === 'user' && block === 'answer') this.answerBody!.textContent = value;
     else this.#views[block]?.replace(value);

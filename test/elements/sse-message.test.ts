@@ -299,3 +299,33 @@ describe('<sse-message>', () => {
     expect(renderedHtml(answerOf(message))).to.equal(wholeRender('# replaced and more'));
   });
 });
+
+describe('<sse-message> when its answer is asked again', () => {
+  it('times the new thinking alone, not the broken attempt and the wait', async () => {
+    const realNow = Date.now;
+    let now = 1_000_000;
+    Date.now = () => now;
+    try {
+      const message = await fixture<SseMessage>(
+        html`<sse-message author="assistant" status="streaming"></sse-message>`,
+      );
+      const summary = () => message.shadowRoot!.querySelector('[part="think-summary"]')!.textContent!.trim();
+      message.appendText('think', 'first try');
+      now += 10_000;
+      message.appendText('answer', 'half');
+      await message.updateComplete;
+      expect(summary()).to.equal('Thought for 10 s');
+      now += 10_000;
+      message.think = ''; // the restart replaced the text
+      message.answer = '';
+      now += 1_000;
+      message.appendText('think', 'second try');
+      now += 2_000;
+      message.appendText('answer', 'whole');
+      await message.updateComplete;
+      expect(summary()).to.equal('Thought for 2 s');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
