@@ -209,11 +209,11 @@ export class StreamController implements ReactiveController {
   /** Carries out what the retry policy decided; resolves whether to make another attempt. */
   async #afterFailure(run: Run, failure: SseChatError): Promise<boolean> {
     const decision = decideRetry(failure, run, this.config, { offline: isOffline(), random: this.#random });
-    run.transport = decision.transport;
     if (decision.action === 'give-up') {
       this.#end(run, 'error', decision.error);
       return false;
     }
+    run.transport = decision.transport; // not on a give-up: the run never used that transport
     run.silentFailures = decision.silentFailures;
     if (decision.action === 'wait-online') {
       // The break was the network's absence, not a failure worth a retry.
