@@ -13,8 +13,8 @@
  * (the widget's `offset`, `message_id` and `conversation_id` on a resume).
  */
 import { randomUUID } from 'node:crypto';
-import { HttpError, header, queryObject, readJson, readText, sendJson } from './http.js';
-import { SSE_HEADERS } from './sse.js';
+import { HttpError, header, queryObject, readJson, readText, sendJson } from './lib/http.js';
+import { SSE_HEADERS } from './lib/sse.js';
 
 /** At most this many fixtures are kept; registering one more drops the oldest. */
 export const MAX_FIXTURES = 1000;
@@ -41,7 +41,7 @@ const NO_BODY_STATUS = [204, 304];
 /**
  * @typedef {object} FixtureResponseInput one response as a test registers it
  * @property {number} [status]  default 200
- * @property {Record<string, string>} [headers]  replace the default event-stream headers (sse.js)
+ * @property {Record<string, string>} [headers]  replace the default event-stream headers (lib/sse.js)
  * @property {string} body
  * @property {'utf8' | 'base64'} [encoding]  `base64` for bytes that are not UTF-8 text
  * @property {number[]} [split]  increasing byte offsets: the body is written in pieces cut

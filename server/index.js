@@ -18,7 +18,7 @@ import { faultAt, faultResponse, hang, parseFaultPlan } from './faults.js';
 import { createFixtureRoutes } from './fixtures.js';
 import { HttpError, intParam, queryObject, readJson, sendJson, sendText } from './lib/http.js';
 import { createChatHandler } from './lib/handler.js';
-import { createJobStore } from './jobs.js';
+import { createScriptedStore } from './scripted-store.js';
 import { createRelayProducer } from './relay.js';
 import { MAX_SIZE } from './answer-script.js';
 
@@ -52,7 +52,7 @@ const CHAOS_NEXT = new Map([
  * @typedef {import('node:http').IncomingMessage} Request
  * @typedef {import('node:http').ServerResponse} Response
  * @typedef {import('./lib/handler.js').Handler} Handler
- * @typedef {import('./jobs.js').Job} Job
+ * @typedef {import('./lib/memory-store.js').Job} Job
  */
 
 /**
@@ -62,7 +62,7 @@ const CHAOS_NEXT = new Map([
 export function createSseChatServer(options = {}) {
   const { faults = false, chunkMs = 30, relay, retentionMs, maxJobs, now, setTimer, clearTimer } = options;
   const producer = relay ? createRelayProducer(relay) : undefined;
-  const jobs = createJobStore({ producer, chunkMs, retentionMs, maxJobs, now, setTimer, clearTimer });
+  const jobs = createScriptedStore({ producer, chunkMs, retentionMs, maxJobs, now, setTimer, clearTimer });
   /** @type {WeakMap<Job, string>} the fault plan given when a job was created */
   const plans = new WeakMap();
   /** @type {WeakMap<Job, import('./faults.js').Fault[]>} faults queued for a job's next requests */

@@ -148,7 +148,7 @@ export function completionsUrl(baseUrl) {
 /**
  * Creates the relay producer.
  * @param {RelayOptions} options
- * @returns {import('./jobs.js').Producer}
+ * @returns {import('./lib/memory-store.js').Producer}
  */
 export function createRelayProducer(options) {
   const url = completionsUrl(options.baseUrl);

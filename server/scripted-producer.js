@@ -18,9 +18,9 @@ const BATCH_SIZE = 200;
 /**
  * The events of one scripted answer, produced lazily so that item ids can be the sequence
  * numbers they get when appended. Content is the text itself: its JSON carries the newlines.
- * @param {import('./jobs.js').Job} job  its `think` and `answer` are the texts to stream
+ * @param {import('./lib/memory-store.js').Job} job  its `think` and `answer` are the texts to stream
  * @param {number} seed
- * @returns {Generator<import('./jobs.js').JobEvent, void, void>}
+ * @returns {Generator<import('./lib/memory-store.js').JobEvent, void, void>}
  */
 function* scriptedEvents(job, seed) {
   const message_id = job.messageId;
@@ -47,7 +47,7 @@ function unref(timer) {
  * Creates the scripted producer: the answer to the job's prompt from `scriptFor` (grown to
  * the request's `size`), one event per `chunkMs` (the request's, else the default).
  * @param {ScriptedProducerOptions} [options]
- * @returns {import('./jobs.js').Producer}
+ * @returns {import('./lib/memory-store.js').Producer}
  */
 export function scriptedProducer(options = {}) {
   const { chunkMs: defaultChunkMs = 30 } = options;

@@ -18,7 +18,7 @@ export { HttpError } from './http.js';
  * @typedef {import('./handler.js').ChatHandler} ChatHandler
  * @typedef {import('./handler.js').AnswerStore} AnswerStore
  * @typedef {import('./handler.js').Answer} Answer
- * @typedef {import('./handler.js').HistoryMessage} HistoryMessage
+ * @typedef {import('./history-route.js').HistoryMessage} HistoryMessage
  * @typedef {import('./producer.js').Answerer} Answerer
  * @typedef {import('./producer.js').AnswerChunk} AnswerChunk
  * @typedef {import('./producer.js').AnswerInput} AnswerInput

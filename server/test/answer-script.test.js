@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chunkText, scriptFor } from '../answer-script.js';
-import { formatEvent } from '../sse.js';
+import { formatEvent } from '../lib/sse.js';
 
 const PROMPTS = ['hello', 'how do retries work?', 'render markdown', 'a', 'b', 'c', 'd'];
 

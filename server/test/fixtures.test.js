@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, test } from 'node:test';
 import { createFixtureRoutes, MAX_FIXTURES } from '../fixtures.js';
-import { HttpError, sendJson } from '../http.js';
-import { SSE_HEADERS } from '../sse.js';
+import { HttpError, sendJson } from '../lib/http.js';
+import { SSE_HEADERS } from '../lib/sse.js';
 import { readBody, startServer, waitFor } from './helpers.js';
 
 /** @type {Awaited<ReturnType<typeof startServer>>} */

@@ -1,13 +1,13 @@
 // @ts-check
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createJobStore } from '../jobs.js';
+import { createScriptedStore } from '../scripted-store.js';
 import { scriptFor } from '../answer-script.js';
 import { decodeTexts, fakeTime } from './helpers.js';
 
 /** @param {ReturnType<typeof fakeTime>} time @param {object} [options] */
 function store(time, options = {}) {
-  return createJobStore({
+  return createScriptedStore({
     chunkMs: 10,
     now: time.now,
     setTimer: time.setTimer,
@@ -107,7 +107,7 @@ test('stop cancels generation and appends a stopped finish; the texts become wha
 });
 
 test('chunkMs 0 appends everything asynchronously in batches', async () => {
-  const jobs = createJobStore({ chunkMs: 0 });
+  const jobs = createScriptedStore({ chunkMs: 0 });
   const job = jobs.create({ messageId: 'm1', size: 20_000 });
   assert.equal(job.log.length, 0, 'nothing synchronously');
   let notified = 0;
@@ -133,9 +133,9 @@ test('close() stops every job and timer', () => {
 
 test('a custom producer gets the request, appends through emit, and its final event finishes the job', async () => {
   const time = fakeTime();
-  /** @type {import('../jobs.js').ProducerRun[]} */
+  /** @type {import('../lib/memory-store.js').ProducerRun[]} */
   const runs = [];
-  /** @type {import('../jobs.js').Producer} */
+  /** @type {import('../lib/memory-store.js').Producer} */
   const producer = async (run) => {
     runs.push(run);
     const { job, emit } = run;
@@ -150,7 +150,7 @@ test('a custom producer gets the request, appends through emit, and its final ev
     );
     assert.equal(append('text', 'late'), false, 'nothing after the final event');
   };
-  const jobs = createJobStore({
+  const jobs = createScriptedStore({
     producer,
     retentionMs: 1000,
     now: time.now,
@@ -178,12 +178,12 @@ test('a custom producer gets the request, appends through emit, and its final ev
 });
 
 test("stop and close abort a producer's signal; it can emit nothing more", () => {
-  /** @type {Map<string, import('../jobs.js').ProducerRun>} */
+  /** @type {Map<string, import('../lib/memory-store.js').ProducerRun>} */
   const runs = new Map();
-  const jobs = createJobStore({ producer: (run) => void runs.set(run.job.messageId, run) });
+  const jobs = createScriptedStore({ producer: (run) => void runs.set(run.job.messageId, run) });
   const a = jobs.create({ messageId: 'a' });
   const b = jobs.create({ messageId: 'b' });
-  const runA = /** @type {import('../jobs.js').ProducerRun} */ (runs.get('a'));
+  const runA = /** @type {import('../lib/memory-store.js').ProducerRun} */ (runs.get('a'));
   runA.emit({ payload: { mode: 'append', message_id: 'a', data: [{ id: 1, type: 'text', content: 'hi' }] } });
   assert.equal(jobs.stop('a'), true);
   assert.equal(runA.signal.aborted, true);
@@ -198,7 +198,7 @@ test("stop and close abort a producer's signal; it can emit nothing more", () =>
 
 test('a producer that throws or rejects ends its job with an error event', async (t) => {
   const logged = t.mock.method(console, 'error', () => {});
-  const jobs = createJobStore({
+  const jobs = createScriptedStore({
     producer: ({ job }) => {
       if (job.messageId === 'sync') throw new Error('boom');
       return Promise.reject(new Error('later'));
@@ -221,7 +221,7 @@ test('a producer that throws or rejects ends its job with an error event', async
 
 test('an async producer that settles without finishing its answer ends it with an error, not pending forever', async (t) => {
   const logged = t.mock.method(console, 'error', () => {});
-  const jobs = createJobStore({
+  const jobs = createScriptedStore({
     producer: async ({ job, emit }) => {
       emit({
         payload: { mode: 'append', message_id: job.messageId, data: [{ id: 1, type: 'text', content: 'partial' }] },
