@@ -240,11 +240,13 @@ export class StreamController implements ReactiveController {
 
   /**
    * While the browser says it is offline, a broken stream waits for the `online` event
-   * instead of spending its retries on requests that cannot succeed.
+   * instead of spending its retries on requests that cannot succeed. The browser can be wrong
+   * (some VPNs and virtual networks): after `retryMaxDelay` (1 s at least) without the event,
+   * one attempt is made anyway, still without spending a retry.
    */
   async #waitForOnline(run: Run, failure: SseChatError): Promise<void> {
     this.#setStatus(run, 'reconnecting', { error: failure, offline: true });
-    await run.untilOnline();
+    await run.untilOnline(Math.max(1000, this.config.retryMaxDelay));
   }
 
   /** Applies one message (SSE or poll), unless the run drops it or is past taking any. */

@@ -244,17 +244,19 @@ export class Run {
     });
   }
 
-  /** Resolves at the browser's next `online` event, or when the run is released. */
-  untilOnline(): Promise<void> {
+  /** Resolves at the browser's next `online` event, after `maxMs`, or when the run is released. */
+  untilOnline(maxMs: number): Promise<void> {
     if (this.ended) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const wake = () => {
         globalThis.removeEventListener('online', wake);
+        this.clearTimer(timer);
         this.#wake = undefined;
         resolve();
       };
       this.#wake = wake;
       globalThis.addEventListener('online', wake);
+      const timer = this.timer(wake, maxMs);
     });
   }
 

@@ -376,3 +376,22 @@ describe('StreamController: offline, released', () => {
     }
   });
 });
+
+describe('StreamController: a browser wrongly saying it is offline', () => {
+  it('tries again after retry-max-delay without the online event, spending no retry', async () => {
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    try {
+      const fixture = await registerFixture([
+        { body: 'id: 1\ndata: one\n\n', cut: 17 },
+        { body: 'id: 2\ndata: , two\n\nevent: done\ndata:\n\n' },
+      ]);
+      const { controller, statuses } = controllerFor(fixture.url, { protocol: 'text', maxRetries: 0 });
+      const end = await controller.start({});
+      expect(end.status, end.error?.message).to.equal('done');
+      expect(end.answer).to.equal('one, two');
+      expect(statuses.some((s) => s.offline)).to.equal(true);
+    } finally {
+      delete (navigator as { onLine?: boolean }).onLine;
+    }
+  });
+});
