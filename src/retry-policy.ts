@@ -45,7 +45,7 @@ export interface NextAttempt {
   silentFailures: number;
   /** It continues from the offset (`offset`, `last-event-id`). */
   resume: boolean;
-  /** It asks the answer again: its first event replaces the text shown. */
+  /** It asks the answer again: its first content (or end) replaces the text shown. */
   restart: boolean;
 }
 

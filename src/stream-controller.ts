@@ -298,6 +298,7 @@ export class StreamController implements ReactiveController {
   /** The first content of an attempt that asked the answer again: it replaces what was shown. */
   #restart(run: Run, attempt: Attempt, adapter: ProtocolAdapter): void {
     attempt.replaced = true;
+    run.restart = false; // done: later attempts of the same reconnect (polls) add to the new text
     run.reset(adapter);
     run.stats.restarts++;
     this.#change(run, { block: 'think', kind: 'replace', text: '' });

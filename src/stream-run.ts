@@ -43,7 +43,7 @@ export class Attempt {
   constructor(
     /** It continues the answer from the offset (`offset`, `last-event-id`). */
     readonly resuming: boolean,
-    /** It asks the answer again: its first event replaces the text shown. */
+    /** It asks the answer again: its first content (or end) replaces the text shown. */
     readonly restart = false,
   ) {}
 

@@ -59,7 +59,7 @@ export interface StatusDetail {
   /**
    * The stream carried no id to resume from, so the answer is asked again and the new
    * response replaces what was shown: on `reconnecting` before that attempt, and on
-   * `streaming` when its first event replaced the text.
+   * `streaming` when its first content replaced the text.
    */
   restart?: true;
   /** The browser is offline: waiting for the network, spending no retry. */

@@ -287,6 +287,33 @@ describe('StreamController: what a restart must never do', () => {
     expect(end.answer).to.equal(GENERATION);
   });
 
+  it('replaces the text once when polling takes over, not again at every poll', async () => {
+    const pieces = openAiStream();
+    const json = (from: number, to: number, done: boolean) =>
+      JSON.stringify({
+        events: pieces
+          .slice(from, to)
+          .map((piece, i) => ({ id: from + i + 1, data: piece.slice('data: '.length, -2) })),
+        done,
+      });
+    const asJson = { 'content-type': 'application/json' };
+    const pollFixture = await registerFixture([
+      { headers: asJson, body: json(0, 4, false) },
+      { headers: asJson, body: json(4, pieces.length, true) },
+    ]);
+    const fixture = await registerFixture([
+      { body: pieces.join(''), cut: cutAfter(pieces, 3) },
+      { status: 503, body: '' },
+      { status: 503, body: '' },
+    ]);
+    const { controller } = controllerFor(fixture.url, { protocol: 'openai', pollEndpoint: pollFixture.url });
+    const end = await controller.start({});
+    expect(end.status, end.error?.message).to.equal('done');
+    expect(end.answer).to.equal(GENERATION);
+    expect(controller.stats.restarts).to.equal(1);
+    expect((await pollFixture.requests()).map((r) => r.query.offset)).to.deep.equal(['0', '4']);
+  });
+
   it('does not take a restart that closes before any event for the end of a text answer', async () => {
     const body = 'data: Hello\n\ndata:  world.\n\n';
     const fixture = await registerFixture([{ body, cut: 14 }, { body: '' }, { body }]);
