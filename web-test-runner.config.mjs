@@ -5,11 +5,18 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { CHROMIUM_ARGS, requireChromium } from './scripts/chromium.mjs';
 import { createSseChatServer } from './server/index.js';
 import { summaryFileReporter } from './scripts/wtr-summary-reporter.mjs';
+import { startDeployment } from './server/test/redis.js';
 
 const executablePath = requireChromium('the tests');
 
 // Faults on: tests script cuts, stalls and errors per request. Fast pacing for tests.
 const server = createSseChatServer({ faults: true, chunkMs: 2, pingMs: 15000, basePath: '/api' });
+
+// A deployment on Redis — redis-server, two instances of the reference server in child
+// processes, a round-robin proxy — at /redis-api/, started by the first request for it (only
+// the tests that use it need a redis-server). POST /redis-api/_proxy/cut breaks its open streams.
+/** @type {ReturnType<typeof startDeployment> | undefined} */
+let deployment;
 
 // `TEST_FILES='test/stream/resume.test.ts' npm run test:browser` runs just those files (a glob
 // works too) in one group, for a quick loop while working on them. Not for the `iife` files,
@@ -21,8 +28,29 @@ export default {
   // TypeScript only (target auto: nothing to lower for a current Chromium). JavaScript and HTML
   // are served byte for byte as on disk: the `iife`, `examples` and `demo` groups test the
   // built files and pages exactly as users get them.
-  plugins: [esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' }),
+    {
+      name: 'redis-deployment',
+      async serverStop() {
+        await (await deployment?.catch(() => undefined))?.close();
+      },
+    },
+  ],
   middleware: [
+    async function redisDeployment(ctx, next) {
+      if (!ctx.path.startsWith('/redis-api/')) return next();
+      deployment ??= startDeployment({ leaseMs: 2000, chunkMs: 5 });
+      const { proxy } = await deployment;
+      if (ctx.path === '/redis-api/_proxy/cut') {
+        ctx.body = { streams: proxy.cut() };
+        return;
+      }
+      ctx.respond = false;
+      ctx.status = 200; // as below: the proxied response speaks for itself
+      ctx.res.statusMessage = '';
+      proxy.handle(ctx.req, ctx.res, ctx.url.replace('/redis-api/', '/api/'));
+    },
     function sseChatApi(ctx, next) {
       if (!ctx.path.startsWith('/api/')) return next();
       if (!server.handle(ctx.req, ctx.res)) return next();

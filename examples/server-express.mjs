@@ -15,8 +15,9 @@ async function* answer({ prompt, signal }) {
   }
 }
 
-// POST|GET /api/chat, POST /api/stop, GET /api/poll, GET /api/history; answers kept in memory.
-export const chat = createChatHandler({ answer });
+// POST|GET /api/chat, POST /api/stop, GET /api/poll, GET /api/history; answers kept in
+// memory, or in Redis when REDIS_URL is set (then any number of instances can serve them).
+export const chat = createChatHandler({ answer, redis: process.env.REDIS_URL });
 export const app = express();
 app.use(chat.node);
 

@@ -17,7 +17,8 @@ async function* answer({ prompt, signal }) {
 }
 
 // The Fetch front door: the same handler serves Next.js route handlers, Bun and Deno.
-export const chat = createChatHandler({ answer });
+// Answers are kept in memory, or in Redis when REDIS_URL is set.
+export const chat = createChatHandler({ answer, redis: process.env.REDIS_URL });
 export const app = new Hono();
 app.all('/api/*', (c) => chat.fetch(c.req.raw));
 

@@ -40,7 +40,11 @@ const relay = process.env.OPENAI_BASE_URL
       model: process.env.OPENAI_MODEL || DEFAULT_MODEL,
     }
   : undefined;
-const api = createSseChatServer({ faults: true, corsOrigin: process.env.CORS_ORIGIN, relay });
+// REDIS_URL: answers are kept in Redis Streams, so several instances (PORT=8787, PORT=8788, …)
+// serve the same answers and a resume may land on any of them.
+const redis = process.env.REDIS_URL || undefined;
+const api = createSseChatServer({ faults: true, corsOrigin: process.env.CORS_ORIGIN, relay, redis });
+if (redis) console.log(`answers kept in Redis at ${withoutCredentials(redis)}`);
 if (relay) {
   // Never the key; nor credentials written into the URL.
   const where = withoutCredentials(relay.baseUrl);
@@ -87,8 +91,7 @@ server.on('error', (error) => {
   console.error(
     `sse-chat demo: cannot listen on port ${port}: ${error.message}${port ? ' (set PORT to use another)' : ''}`,
   );
-  api.close();
-  process.exit(1);
+  void api.close().finally(() => process.exit(1));
 });
 
 /** A URL as it may be printed: any user name and password taken out. */
@@ -103,12 +106,12 @@ function withoutCredentials(text) {
   }
 }
 
-function shutdown() {
+async function shutdown() {
   console.log('\nshutting down');
-  api.close();
-  server.close(() => process.exit(0));
-  server.closeAllConnections?.();
   setTimeout(() => process.exit(0), 2000).unref();
+  server.closeAllConnections?.();
+  await api.close(); // on Redis: the answers produced here end now, not when their lease lapses
+  server.close(() => process.exit(0));
 }
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

@@ -19,6 +19,8 @@ import { createFixtureRoutes } from './fixtures.js';
 import { HttpError, intParam, queryObject, readJson, sendJson, sendText } from './lib/http.js';
 import { createChatHandler } from './lib/handler.js';
 import { createScriptedStore } from './scripted-store.js';
+import { scriptedProducer } from './scripted-producer.js';
+import { createRedisStore } from './lib/redis-store.js';
 import { createRelayProducer } from './relay.js';
 import { MAX_SIZE } from './answer-script.js';
 
@@ -36,6 +38,8 @@ const CHAOS_NEXT = new Map([
  * @typedef {object} SseChatServerOptions
  * @property {boolean} [faults]  enable the `faults` query parameter and `_debug` routes (tests, demos)
  * @property {number} [chunkMs]  ms between events of a new answer (0: as fast as possible)
+ * @property {string | Omit<import('./lib/redis-store.js').RedisStoreOptions, 'producer'>} [redis]  keep the
+ *   answers in Redis Streams (a `redis://` URL or the Redis store's options) instead of memory
  * @property {import('./relay.js').RelayOptions} [relay]  answer from this OpenAI-compatible
  *   upstream instead of the script (`chunkMs` and `size` then do not apply)
  * @property {number} [pingMs]  ms between `: ping` comments on open streams
@@ -52,7 +56,7 @@ const CHAOS_NEXT = new Map([
  * @typedef {import('node:http').IncomingMessage} Request
  * @typedef {import('node:http').ServerResponse} Response
  * @typedef {import('./lib/handler.js').Handler} Handler
- * @typedef {import('./lib/memory-store.js').Job} Job
+ * @typedef {import('./lib/handler.js').Answer} Job
  */
 
 /**
@@ -60,9 +64,15 @@ const CHAOS_NEXT = new Map([
  * @param {SseChatServerOptions} [options]
  */
 export function createSseChatServer(options = {}) {
-  const { faults = false, chunkMs = 30, relay, retentionMs, maxJobs, now, setTimer, clearTimer } = options;
+  const { faults = false, chunkMs = 30, relay, redis, retentionMs, maxJobs, now, setTimer, clearTimer } = options;
   const producer = relay ? createRelayProducer(relay) : undefined;
-  const jobs = createScriptedStore({ producer, chunkMs, retentionMs, maxJobs, now, setTimer, clearTimer });
+  const jobs = redis
+    ? createRedisStore({
+        now,
+        ...(typeof redis === 'string' ? { url: redis } : redis),
+        producer: producer ?? scriptedProducer({ chunkMs }),
+      })
+    : createScriptedStore({ producer, chunkMs, retentionMs, maxJobs, now, setTimer, clearTimer });
   /** @type {WeakMap<Job, string>} the fault plan given when a job was created */
   const plans = new WeakMap();
   /** @type {WeakMap<Job, import('./faults.js').Fault[]>} faults queued for a job's next requests */
@@ -145,16 +155,18 @@ export function createSseChatServer(options = {}) {
    */
   async function debug(_req, res, url) {
     const job = await api.requireAnswer(queryObject(url).message_id);
+    // The memory store keeps the texts on the job; Redis keeps only the log.
+    const texts = 'log' in job ? job : await api.snapshot(job);
     sendJson(res, 200, {
       messageId: job.messageId,
       conversationId: job.conversationId,
       prompt: job.prompt,
-      think: job.think,
-      answer: job.answer,
+      think: texts.think,
+      answer: texts.answer,
       done: job.done,
       stopped: job.stopped,
       error: job.error,
-      events: job.log.length,
+      events: job.lastSeq,
       lastSeq: job.lastSeq,
       generations: job.generations,
       polls: job.polls,
@@ -163,7 +175,15 @@ export function createSseChatServer(options = {}) {
     });
   }
 
-  return { handle: api.handle, jobs, close: api.close };
+  return {
+    handle: api.handle,
+    /**
+     * The store of answers. Typed as the memory store, which the tests read directly; with
+     * `redis` it is the Redis store (`createRedisStore`), which has the store interface only.
+     */
+    jobs: /** @type {import('./lib/memory-store.js').JobStore} */ (/** @type {unknown} */ (jobs)),
+    close: api.close,
+  };
 }
 
 /** @typedef {ReturnType<typeof createSseChatServer>} SseChatServer */

@@ -13,6 +13,7 @@
 // gives them their front doors.
 import { sendJson } from './http.js';
 import { createMemoryStore, jobSnapshot } from './memory-store.js';
+import { createRedisStore } from './redis-store.js';
 import { producerOf } from './producer.js';
 import { fetchRequest, FetchResponse } from './fetch.js';
 import { requireAnswer } from './params.js';
@@ -26,7 +27,31 @@ import { createHistoryRoute } from './history-route.js';
  * @typedef {import('node:http').IncomingMessage} Request
  * @typedef {import('node:http').ServerResponse} Response
  * @typedef {(req: Request, res: Response, url: URL) => Promise<void> | void} Handler
- * @typedef {import('./memory-store.js').Job} Answer
+ */
+
+/**
+ * One answer as the handlers see it: the memory store's `Job`, or the Redis store's
+ * `RedisAnswer` (its state when read, its log through Redis).
+ * @typedef {object} Answer
+ * @property {string} messageId
+ * @property {string | null} conversationId
+ * @property {string} prompt  the question
+ * @property {boolean} done  finished (complete, stopped or failed)
+ * @property {boolean} stopped
+ * @property {number} lastSeq  the seq of the last event logged (0 before any)
+ * @property {string | null} error  the `finish_reason` when it ended with an `error` event
+ * @property {number} generations  how many times it was generated: 1, a resume never regenerates
+ * @property {string} think  once done, the think text streamed (memory store; the Redis store
+ *   reads texts with `snapshot`)
+ * @property {string} answer  likewise, the answer text
+ * @property {import('./memory-store.js').ConnectionRecord[]} connections  the requests that
+ *   read it (through this store object)
+ * @property {number} polls  poll requests that read it
+ * @property {(offset: number, onEntry: (entry: import('./memory-store.js').LogEntry, final: boolean) => void,
+ *   onError?: (error: Error) => void) => () => void} follow  delivers the entries after
+ *   `offset`, then the live ones; `onError` when the log cannot be read any more
+ * @property {(offset: number, limit: number) => {entries: import('./memory-store.js').LogEntry[], done: boolean} |
+ *   Promise<{entries: import('./memory-store.js').LogEntry[], done: boolean}>} read
  */
 
 /**
@@ -39,9 +64,13 @@ import { createHistoryRoute } from './history-route.js';
  * @property {(messageId: string) => Answer | undefined | Promise<Answer | undefined>} get
  * @property {(messageId: string) => boolean | Promise<boolean>} stop  false when unknown
  * @property {(conversationId?: string) => Answer[] | Promise<Answer[]>} list  oldest first
- * @property {(answer: Answer) => {think: string, answer: string, offset: number}} [snapshot]
+ * @property {(answer: Answer) => Snapshot | Promise<Snapshot>} [snapshot]
  *   the texts so far and the seq they end at (default: `jobSnapshot`)
- * @property {() => void} close
+ * @property {() => void | Promise<void>} close
+ */
+
+/**
+ * @typedef {{think: string, answer: string, offset: number}} Snapshot
  */
 
 /**
@@ -59,7 +88,10 @@ import { createHistoryRoute } from './history-route.js';
  *   (or a function returning an async iterable) of `{think}`, `{text}` and `{event, data}`
  * @property {import('./memory-store.js').Producer} [producer]  a lower-level producer that
  *   appends agent-protocol events itself (the reference server's scripted one and its relay)
- * @property {AnswerStore} [store]  where answers are kept; default: a memory store
+ * @property {AnswerStore} [store]  where answers are kept; default: a memory store, or the
+ *   Redis store when `redis` is given
+ * @property {string | Omit<import('./redis-store.js').RedisStoreOptions, 'producer'>} [redis]  keep
+ *   the answers in Redis Streams: a `redis://` URL, or the Redis store's options (docs/server.md#redis)
  * @property {number} [pingMs]  ms between `: ping` comments on open streams (default 15 s)
  * @property {number} [retentionMs]  how long finished answers stay resumable (memory store; default 5 min)
  * @property {number} [maxAnswers]  at most this many answers are kept (memory store; default 200)
@@ -82,17 +114,8 @@ export function createChatHandler(options) {
   const { pingMs = 15_000, basePath = '/api', corsOrigin, requestOptions, connection } = options;
   const base = basePath.replace(/\/+$/, '');
   /** @type {AnswerStore} */
-  const store =
-    options.store ??
-    createMemoryStore({
-      producer: options.producer ?? producerOf(required(options.answer)),
-      retentionMs: options.retentionMs,
-      maxJobs: options.maxAnswers,
-      now: options.now,
-      setTimer: options.setTimer,
-      clearTimer: options.clearTimer,
-    });
-  const snapshot = store.snapshot ?? jobSnapshot;
+  const store = options.store ?? defaultStore(options);
+  const snapshot = store.snapshot ?? ((answer) => jobSnapshot(/** @type {import('./memory-store.js').Job} */ (answer)));
   /** @type {Set<Response>} responses still open, destroyed by close() */
   const open = new Set();
   /** @type {WeakMap<Answer, Set<import('./stream.js').StreamHandle>>} an answer's open streams */
@@ -149,11 +172,11 @@ export function createChatHandler(options) {
     res.on('close', () => open.delete(res));
   }
 
-  /** Ends every open stream and stops every answer. */
-  function close() {
+  /** Ends every open stream and stops every answer; resolves once the store is closed. */
+  async function close() {
     for (const res of open) res.destroy();
     open.clear();
-    store.close();
+    await store.close();
   }
 
   return {
@@ -174,7 +197,33 @@ export function createChatHandler(options) {
      * @returns {import('./stream.js').StreamHandle[]}
      */
     streams: (answer) => [...(streams.get(answer) ?? [])],
+    /**
+     * An answer's texts so far and the seq they end at.
+     * @param {Answer} answer
+     */
+    snapshot: async (answer) => snapshot(answer),
   };
+}
+
+/**
+ * The store when none is given: Redis when `redis` says so, else memory.
+ * @param {ChatHandlerOptions} options
+ * @returns {AnswerStore}
+ */
+function defaultStore(options) {
+  const producer = options.producer ?? producerOf(required(options.answer));
+  if (options.redis) {
+    const redis = typeof options.redis === 'string' ? { url: options.redis } : options.redis;
+    return createRedisStore({ ...redis, producer });
+  }
+  return createMemoryStore({
+    producer,
+    retentionMs: options.retentionMs,
+    maxJobs: options.maxAnswers,
+    now: options.now,
+    setTimer: options.setTimer,
+    clearTimer: options.clearTimer,
+  });
 }
 
 /**

@@ -32,7 +32,7 @@ export function createHistoryRoute(store, snapshot) {
     /** @type {HistoryMessage[]} */
     const messages = [];
     for (const answer of await store.list(conversationId)) {
-      const { think, answer: text, offset } = snapshot(answer);
+      const { think, answer: text, offset } = await snapshot(answer);
       messages.push(
         {
           id: `${answer.messageId}:q`,

@@ -9,6 +9,7 @@
  */
 export { createChatHandler } from './handler.js';
 export { createMemoryStore, jobSnapshot, Job } from './memory-store.js';
+export { createRedisStore, RedisAnswer, PRODUCER_GONE } from './redis-store.js';
 export { producerOf } from './producer.js';
 export { formatComment, formatEvent, formatRetry, SSE_HEADERS } from './sse.js';
 export { HttpError } from './http.js';
@@ -18,6 +19,8 @@ export { HttpError } from './http.js';
  * @typedef {import('./handler.js').ChatHandler} ChatHandler
  * @typedef {import('./handler.js').AnswerStore} AnswerStore
  * @typedef {import('./handler.js').Answer} Answer
+ * @typedef {import('./handler.js').Snapshot} Snapshot
+ * @typedef {import('./redis-store.js').RedisStoreOptions} RedisStoreOptions
  * @typedef {import('./history-route.js').HistoryMessage} HistoryMessage
  * @typedef {import('./producer.js').Answerer} Answerer
  * @typedef {import('./producer.js').AnswerChunk} AnswerChunk

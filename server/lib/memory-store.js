@@ -190,13 +190,14 @@ export class Job {
 }
 
 /**
- * The think and answer texts of a job's log so far: what a client has received.
- * @param {Job} job
+ * The think and answer texts of log entries: what a client that received them shows. Shared
+ * with the Redis store, which reads its entries back from Redis.
+ * @param {readonly LogEntry[]} log
  */
-function streamedTexts(job) {
+export function textsOfLog(log) {
   let think = '';
   let answer = '';
-  for (const { payload } of job.log) {
+  for (const { payload } of log) {
     if (payload.mode !== 'append' || !Array.isArray(payload.data)) continue;
     for (const item of payload.data) {
       const type = /** @type {unknown} */ (item?.type);
@@ -217,7 +218,7 @@ function streamedTexts(job) {
  */
 export function jobSnapshot(job) {
   if (job.done) return { think: job.think, answer: job.answer, offset: job.lastSeq };
-  return { ...streamedTexts(job), offset: job.lastSeq };
+  return { ...textsOfLog(job.log), offset: job.lastSeq };
 }
 
 /** @param {unknown} timer */
@@ -303,7 +304,7 @@ export function createMemoryStore(options) {
    */
   function finished(job) {
     running.delete(job);
-    const texts = streamedTexts(job);
+    const texts = textsOfLog(job.log);
     job.think = texts.think;
     job.answer = texts.answer;
     const last = job.log.at(-1)?.payload;

@@ -41,7 +41,7 @@ const NONE = Object.freeze({
 /**
  * @typedef {object} StreamOptions
  * @property {StreamResponse} res
- * @property {Pick<import('./memory-store.js').Job, 'messageId' | 'follow'>} job
+ * @property {Pick<import('./handler.js').Answer, 'messageId' | 'follow'>} job
  * @property {number} offset  the last sequence number the client has
  * @property {StreamFault} [fault]  none by default
  * @property {number} pingMs
@@ -99,11 +99,20 @@ export function streamJob({ res, job, offset, fault = NONE, pingMs, record, head
       write(formatEvent({ data }));
     }
   }
-  unsubscribe = job.follow(Math.max(0, offset - fault.replay), (entry, final) => {
-    queue.push(entry);
-    if (final) complete = true;
-    pump();
-  });
+  unsubscribe = job.follow(
+    Math.max(0, offset - fault.replay),
+    (entry, final) => {
+      queue.push(entry);
+      if (final) complete = true;
+      pump();
+    },
+    // The log cannot be read any more (its store is away): the client sees a network error
+    // and resumes, perhaps on an instance that can read it.
+    () => {
+      release();
+      res.destroy();
+    },
+  );
   if (released) unsubscribe();
   pump();
   return {
