@@ -10,6 +10,7 @@
  * can take this one's place.
  */
 import { randomUUID } from 'node:crypto';
+import { runProducer } from './producer.js';
 
 /**
  * @typedef {object} LogEntry
@@ -277,25 +278,7 @@ export function createMemoryStore(options) {
       if (job.done) finished(job);
       return true;
     };
-    /** @param {unknown} error */
-    const crashed = (error) => {
-      if (signal.aborted || job.done) return;
-      console.error(`[sse-chat server] the producer of ${job.messageId} failed:`, error);
-      emit({
-        payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' },
-        final: true,
-      });
-    };
-    try {
-      const result = producer({ job, ...request, emit, signal });
-      // A producer that works asynchronously ends its answer before its promise settles;
-      // one that settles first would leave the answer pending forever.
-      if (result && typeof result.then === 'function') {
-        result.then(() => crashed(new Error('the producer ended without finishing the answer')), crashed);
-      }
-    } catch (error) {
-      crashed(error);
-    }
+    runProducer(producer, { job, ...request, emit, signal });
   }
 
   /**

@@ -67,3 +67,33 @@ export function producerOf(answerer) {
     }
   };
 }
+
+/**
+ * Runs a store's producer for one answer: a throw, a rejection, or a promise that settles
+ * before the answer's final event ends the answer with an `error` event (the error is logged,
+ * the text so far stays). Both stores run their producers through it.
+ * @param {import('./memory-store.js').Producer} producer
+ * @param {import('./memory-store.js').ProducerRun} run
+ */
+export function runProducer(producer, run) {
+  const { job, emit, signal } = run;
+  /** @param {unknown} error */
+  const crashed = (error) => {
+    if (signal.aborted || job.done) return;
+    console.error(`[sse-chat server] the producer of ${job.messageId} failed:`, error);
+    emit({
+      payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' },
+      final: true,
+    });
+  };
+  try {
+    const result = producer(run);
+    // A producer that works asynchronously ends its answer before its promise settles;
+    // one that settles first would leave the answer pending forever.
+    if (result && typeof result.then === 'function') {
+      result.then(() => crashed(new Error('the producer ended without finishing the answer')), crashed);
+    }
+  } catch (error) {
+    crashed(error);
+  }
+}

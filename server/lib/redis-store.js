@@ -23,27 +23,35 @@
  * The client library (`redis`, node-redis) is imported only when this store is created.
  */
 import { randomUUID } from 'node:crypto';
+import { runProducer } from './producer.js';
 import { HttpError } from './http.js';
 import { textsOfLog } from './memory-store.js';
 
-/** Appends one event unless the answer is finished (→ 0) or unknown (→ -1); returns its seq. */
+/**
+ * Appends events unless the answer is finished (→ 0) or unknown (→ -1); returns the last seq.
+ * ARGV: ttl, now, kind ('' | 'stopped' | 'orphan': only while the lease has lapsed), the error
+ * of a final error event, then (data, event name, final) for each event.
+ */
 const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HGET', KEYS[1], 'done') == '1' then return 0 end
-if ARGV[6] == 'orphan' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
-local seq = redis.call('HINCRBY', KEYS[1], 'lastSeq', 1)
-local fields = {'d', ARGV[1]}
-if ARGV[2] ~= '' then fields[3] = 'e'; fields[4] = ARGV[2] end
-if ARGV[3] == '1' then
-  fields[#fields + 1] = 'f'; fields[#fields + 1] = '1'
-  redis.call('HSET', KEYS[1], 'done', '1', 'finishedAt', ARGV[5])
-  if ARGV[6] == 'stopped' then redis.call('HSET', KEYS[1], 'stopped', '1') end
-  if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[7]) end
-  redis.call('DEL', KEYS[3])
+if ARGV[3] == 'orphan' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local seq = 0
+for i = 5, #ARGV, 3 do
+  seq = redis.call('HINCRBY', KEYS[1], 'lastSeq', 1)
+  local fields = {'d', ARGV[i]}
+  if ARGV[i + 1] ~= '' then fields[3] = 'e'; fields[4] = ARGV[i + 1] end
+  if ARGV[i + 2] == '1' then
+    fields[#fields + 1] = 'f'; fields[#fields + 1] = '1'
+    redis.call('HSET', KEYS[1], 'done', '1', 'finishedAt', ARGV[2])
+    if ARGV[3] == 'stopped' then redis.call('HSET', KEYS[1], 'stopped', '1') end
+    if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[4]) end
+    redis.call('DEL', KEYS[3])
+  end
+  redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
 end
-redis.call('XADD', KEYS[2], seq .. '-0', unpack(fields))
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return seq
 `;
 
@@ -61,10 +69,13 @@ end
 return 1
 `;
 
-/** Renews a lease this instance holds (→ 1), else 0: the answer finished or the lease lapsed. */
+/** Renews the leases (KEYS) this instance holds; returns the indexes (1-based) of those it no longer holds. */
 const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
+local lost = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('PEXPIRE', key, ARGV[2]) else lost[#lost + 1] = i end
+end
+return lost
 `;
 
 /**
@@ -209,6 +220,12 @@ export function createRedisStore(options) {
   let reader;
   /** @type {RedisClient} subscribed to the stop channel */
   let subscriber;
+  /**
+   * @type {RedisClient} renews the leases: on a connection of its own, so that a queue of
+   * appends on the command connection never delays a renewal past the lease
+   */
+  let leaser;
+  let renewing = false;
   /** @type {string | null} the reader's CLIENT ID, to wake it */
   let readerId = null;
   let blocked = false;
@@ -239,18 +256,20 @@ export function createRedisStore(options) {
         throw new Error('the Redis store needs the `redis` package: npm install redis');
       }
       // No offline queue: while Redis is away a request fails at once (503) instead of hanging.
-      client = redis.createClient({ url, disableOfflineQueue: true });
+      // Commands time out after 30 s (node-redis's default, 5 s, is shorter than a busy
+      // Redis's queue can be; a timed-out append would end an answer that is fine).
+      client = redis.createClient({ url, disableOfflineQueue: true, commandOptions: { timeout: 30_000 } });
     }
     client.on('error', logError);
     if (!client.isOpen) await client.connect();
     reader = client.duplicate();
     subscriber = client.duplicate();
-    reader.on('error', logError);
-    subscriber.on('error', logError);
+    leaser = client.duplicate();
+    for (const connection of [reader, subscriber, leaser]) connection.on('error', logError);
     reader.on('ready', () => {
       readerId = null; // a reconnected reader has a new id
     });
-    await Promise.all([reader.connect(), subscriber.connect()]);
+    await Promise.all([reader.connect(), subscriber.connect(), leaser.connect()]);
     await subscriber.subscribe(keys.stop, (messageId) => running.get(messageId)?.abort());
     void readLoop();
   }
@@ -259,7 +278,7 @@ export function createRedisStore(options) {
   function logError(error) {
     if (closed || now() - lastErrorLog < 5_000) return;
     lastErrorLog = now();
-    console.error(`[sse-chat server] Redis: ${error.message}`);
+    console.error(`[sse-chat server] Redis: ${error?.message || error}`);
   }
 
   /**
@@ -267,20 +286,21 @@ export function createRedisStore(options) {
    * @param {string} script
    * @param {string[]} scriptKeys
    * @param {Array<string | number>} args
+   * @param {RedisClient} [connection]
    * @returns {Promise<any>}
    */
-  async function run(script, scriptKeys, args) {
+  async function run(script, scriptKeys, args, connection = client) {
     const argv = [String(scriptKeys.length), ...scriptKeys, ...args.map(String)];
     const sha = shas.get(script);
     if (sha) {
       try {
-        return await client.sendCommand(['EVALSHA', sha, ...argv]);
+        return await connection.sendCommand(['EVALSHA', sha, ...argv]);
       } catch (error) {
         if (!String(/** @type {Error} */ (error)?.message).includes('NOSCRIPT')) throw error;
       }
     }
-    shas.set(script, await client.sendCommand(['SCRIPT', 'LOAD', script]));
-    return client.sendCommand(['EVAL', script, ...argv]);
+    shas.set(script, await connection.sendCommand(['SCRIPT', 'LOAD', script]));
+    return connection.sendCommand(['EVAL', script, ...argv]);
   }
 
   /**
@@ -301,19 +321,25 @@ export function createRedisStore(options) {
   }
 
   /**
-   * Appends an event through APPEND: its seq, 0 when the answer is finished (or, for `orphan`,
-   * still leased), -1 when it is unknown.
+   * Appends events through APPEND (only the last may be final): the last seq, 0 when the
+   * answer is finished (or, for `orphan`, still leased), -1 when it is unknown.
    * @param {string} id
-   * @param {JobEvent} event
+   * @param {JobEvent[]} events
    * @param {'' | 'stopped' | 'orphan'} [kind]
    * @returns {Promise<number>}
    */
-  async function append(id, { event, payload, final = false }, kind = '') {
-    const error = final && payload.mode === 'error' ? String(payload.finish_reason ?? 'error') : '';
+  async function append(id, events, kind = '') {
+    const last = /** @type {JobEvent} */ (events.at(-1));
+    const error = last.final && last.payload.mode === 'error' ? String(last.payload.finish_reason ?? 'error') : '';
+    const args = events.flatMap(({ event, payload, final }) => [
+      JSON.stringify(payload),
+      event ?? '',
+      final ? '1' : '0',
+    ]);
     const seq = await run(
       APPEND,
       [keys.meta(id), keys.events(id), keys.lease(id)],
-      [JSON.stringify(payload), event ?? '', final ? '1' : '0', ttlMs, now(), kind, error],
+      [ttlMs, now(), kind, error, ...args],
     );
     return Number(seq);
   }
@@ -326,7 +352,8 @@ export function createRedisStore(options) {
   async function load(id) {
     let meta = hash(await client.sendCommand(['HGETALL', keys.meta(id)]));
     if (!meta.createdAt) return undefined;
-    if (meta.done !== '1' && (await orphaned(id))) meta = hash(await client.sendCommand(['HGETALL', keys.meta(id)]));
+    if (meta.done !== '1' && !running.has(id) && (await orphaned(id)))
+      meta = hash(await client.sendCommand(['HGETALL', keys.meta(id)]));
     return new RedisAnswer(state, id, meta);
   }
 
@@ -336,7 +363,9 @@ export function createRedisStore(options) {
    */
   async function orphaned(id) {
     const payload = { mode: 'error', message_id: id, finish_reason: PRODUCER_GONE };
-    return (await append(id, { payload, final: true }, 'orphan')) > 0;
+    const ended = (await append(id, [{ payload, final: true }], 'orphan')) > 0;
+    if (ended) console.warn(`[sse-chat server] answer ${id} ended: its producer's lease lapsed`);
+    return ended;
   }
 
   /**
@@ -373,9 +402,11 @@ export function createRedisStore(options) {
   }
 
   /**
-   * Runs the producer of a new answer. Its events are sent to Redis in order on one
-   * connection; `emit` answers from what this instance knows (the answer may have been stopped
-   * elsewhere: the next append says so, and the producer is aborted).
+   * Runs the producer of a new answer. Its events go to Redis in order: one APPEND at a time,
+   * each with every event emitted while the previous one ran (a fast producer and a busy Redis
+   * make fewer, larger writes instead of a queue that grows). `emit` answers from what this
+   * instance knows; an answer stopped elsewhere is learnt from the next append (or the stop
+   * channel), and the producer is aborted.
    * @param {RedisAnswer} job  this instance's handle: `lastSeq` and `done` as the producer emitted them
    * @param {{messages: readonly unknown[], chunkMs?: number, size?: number}} request
    */
@@ -383,57 +414,63 @@ export function createRedisStore(options) {
     const controller = new AbortController();
     const { signal } = controller;
     running.set(job.messageId, controller);
+    /** @type {JobEvent[]} */
+    let pending = [];
+    let writing = false;
     const finish = () => {
       running.delete(job.messageId);
       controller.abort();
     };
-    /** @param {JobEvent} event */
-    const emit = (event) => {
-      if (signal.aborted || job.done) return false;
-      job.lastSeq++;
-      if (event.final) job.done = true;
-      append(job.messageId, event).then(
+    const flush = () => {
+      if (writing || pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      writing = true;
+      append(job.messageId, batch).then(
         (seq) => {
-          if (seq <= 0 || event.final) finish();
+          writing = false;
+          if (seq <= 0 || batch.at(-1)?.final) finish();
+          else flush();
         },
         (error) => {
           logError(error);
           finish(); // the answer cannot be logged: its followers hear of it from the lease
         },
       );
+    };
+    /** @param {JobEvent} event */
+    const emit = (event) => {
+      if (signal.aborted || job.done) return false;
+      job.lastSeq++;
+      if (event.final) job.done = true;
+      pending.push(event);
+      flush();
       return true;
     };
-    /** @param {unknown} error */
-    const crashed = (error) => {
-      if (signal.aborted || job.done) return;
-      console.error(`[sse-chat server] the producer of ${job.messageId} failed:`, error);
-      emit({
-        payload: { mode: 'error', message_id: job.messageId, finish_reason: 'internal server error' },
-        final: true,
-      });
-    };
-    try {
-      const result = producer({ job: /** @type {any} */ (job), ...request, emit, signal });
-      if (result && typeof result.then === 'function') {
-        result.then(() => crashed(new Error('the producer ended without finishing the answer')), crashed);
-      }
-    } catch (error) {
-      crashed(error);
-    }
+    // A producer reads `messageId`, `prompt`, `conversationId`, `lastSeq` and `done`, which this
+    // handle has; appending goes through `emit` only.
+    const handle = /** @type {import('./memory-store.js').Job} */ (/** @type {unknown} */ (job));
+    runProducer(producer, { job: handle, ...request, emit, signal });
   }
 
   /** Renews the leases of the answers produced here; aborts a producer whose answer is gone or finished. */
   async function renewLeases() {
-    if (closed || running.size === 0 || !client?.isOpen) return;
-    await Promise.all(
-      [...running].map(async ([id, controller]) => {
-        try {
-          if (Number(await run(RENEW, [keys.lease(id)], [instance, leaseMs])) === 0) controller.abort();
-        } catch (error) {
-          logError(/** @type {Error} */ (error));
-        }
-      }),
-    );
+    if (closed || renewing || running.size === 0 || !leaser?.isReady) return;
+    renewing = true;
+    try {
+      const producing = [...running];
+      const lost = await run(
+        RENEW,
+        producing.map(([id]) => keys.lease(id)),
+        [instance, leaseMs],
+        leaser,
+      );
+      for (const index of /** @type {unknown[]} */ (lost)) producing[Number(index) - 1]?.[1].abort();
+    } catch (error) {
+      logError(/** @type {Error} */ (error));
+    } finally {
+      renewing = false;
+    }
   }
 
   /**
@@ -512,10 +549,13 @@ export function createRedisStore(options) {
         continue;
       }
       downSince = null;
-      const followed = [...followers.keys()];
+      /** @type {string[]} */
+      let followed = [];
       try {
         if (now() - lastLeaseCheck >= leaseMs / 2) await checkLeases();
         readerId ??= String(await reader.sendCommand(['CLIENT', 'ID']));
+        if (followers.size === 0) continue;
+        followed = [...followers.keys()];
         const cursors = followed.map((id) => `${Math.min(...[...(followers.get(id) ?? [])].map((f) => f.cursor))}-0`);
         blocked = true;
         rounds++;
@@ -596,7 +636,7 @@ export function createRedisStore(options) {
     stop: (messageId) =>
       redisCall(async () => {
         const payload = { mode: 'finish', message_id: messageId, meta: { status: 'stopped' } };
-        const seq = await append(messageId, { payload, final: true }, 'stopped');
+        const seq = await append(messageId, [{ payload, final: true }], 'stopped');
         if (seq > 0) await client.sendCommand(['PUBLISH', keys.stop, messageId]);
         return seq !== -1;
       }),
@@ -640,13 +680,13 @@ export function createRedisStore(options) {
         await ready;
         await Promise.all(
           producing.map((id) =>
-            append(id, { payload: { mode: 'error', message_id: id, finish_reason: PRODUCER_GONE }, final: true }),
+            append(id, [{ payload: { mode: 'error', message_id: id, finish_reason: PRODUCER_GONE }, final: true }]),
           ),
         );
       } catch {
         // Redis is away: the leases lapse instead.
       }
-      for (const c of [reader, subscriber, client]) {
+      for (const c of [reader, subscriber, leaser, client]) {
         if (!c || (c === client && options.client)) continue;
         try {
           if (c.isOpen) await (c.close?.() ?? c.quit?.());

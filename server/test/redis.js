@@ -93,14 +93,15 @@ async function kill(child) {
 }
 
 /**
- * Starts the reference server (faults mode, scripted answers) on Redis in a child process.
+ * Starts the reference server (faults mode, scripted answers) in a child process, on Redis
+ * (or in memory when `redisUrl` is empty).
  * @param {string} redisUrl
  * @param {{leaseMs?: number, chunkMs?: number}} [options]
  */
 export async function startInstance(redisUrl, { leaseMs = 1_000, chunkMs = 5 } = {}) {
-  const script = fileURLToPath(new URL('./redis-instance.js', import.meta.url));
+  const script = fileURLToPath(new URL('./instance.js', import.meta.url));
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, REDIS_URL: redisUrl, LEASE_MS: String(leaseMs), CHUNK_MS: String(chunkMs) },
+    env: { ...process.env, REDIS_URL: redisUrl ?? '', LEASE_MS: String(leaseMs), CHUNK_MS: String(chunkMs) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = await new Promise((resolve, reject) => {
