@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import type { BlockName } from '../src/types.js';
 import { VERSION } from '../src/version.js';
 import type { MessageStatus } from './events.js';
@@ -39,30 +38,46 @@ import { styles } from './sse-message.styles.js';
  */
 export class SseMessage extends LitElement {
   static override styles = styles;
+  /** The reactive properties, each documented at its field below (not decorators: bench/README.md#bundle-size). */
+  static override properties = {
+    author: { reflect: true },
+    status: { reflect: true },
+    theme: { reflect: true },
+    strings: { attribute: false },
+    thinking: { type: Boolean, reflect: true },
+    hasThink: { state: true, attribute: false },
+    thinkOpen: { state: true, attribute: false },
+    thoughtMs: { state: true, attribute: false },
+  };
   /** The package version (a second copy on the page names it in its warning). */
   static readonly version: string = VERSION;
 
   /** Who wrote it: `user` or `assistant`. */
-  @property({ reflect: true }) author: 'user' | 'assistant' = 'assistant';
+  author: 'user' | 'assistant' = 'assistant';
 
   /** `streaming`, `done`, `error`, `stopped` or `pending` (generated elsewhere, not followed). */
-  @property({ reflect: true }) status: MessageStatus = 'done';
+  status: MessageStatus = 'done';
 
   /** `light` or `dark` forces a theme; absent follows `prefers-color-scheme`. */
-  @property({ reflect: true }) theme?: 'light' | 'dark';
+  theme?: 'light' | 'dark';
 
   /** UI strings (see `<sse-chat>`'s `strings`); pass only the ones to change. */
-  @property({ attribute: false }) strings: Partial<SseChatStrings> = {};
+  strings: Partial<SseChatStrings> = {};
 
   /** Present while the think block is the one streaming. */
-  @property({ type: Boolean, reflect: true }) thinking = false;
+  thinking = false;
 
-  @state() private hasThink = false;
-  @state() private thinkOpen = false;
-  @state() private thoughtMs: number | undefined;
+  private hasThink = false;
+  private thinkOpen = false;
+  private thoughtMs: number | undefined;
 
-  @query('[part="think-body"]') private thinkBody?: HTMLElement;
-  @query('[part="answer"]') private answerBody?: HTMLElement;
+  /** The rendered blocks (what Lit's `@query` would give): `null` before the first render. */
+  private get thinkBody(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('[part="think-body"]') ?? null;
+  }
+  private get answerBody(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('[part="answer"]') ?? null;
+  }
 
   #text: Record<BlockName, string> = { think: '', answer: '' };
   #views: Partial<Record<BlockName, MarkdownView>> = {};

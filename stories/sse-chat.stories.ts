@@ -227,8 +227,8 @@ export const Idle: Story = chatStory({
   async expectState(chat) {
     await untilStatus(chat, 'idle');
     await expect(chat.messages).toHaveLength(0);
-    // The decorators compiled to reactive accessors (experimentalDecorators without define
-    // semantics): attributes reach the properties and state reflects to attributes.
+    // The reactive properties are accessors (class fields without define semantics, so no
+    // own property hides them): attributes reach the properties and state reflects to attributes.
     await expect(Object.hasOwn(chat, 'maxRetries')).toBe(false);
     await expect(chat.maxRetries).toBe(Number(chat.getAttribute('max-retries')));
     await expect(chat.heartbeatTimeout).toBe(Number(chat.getAttribute('heartbeat-timeout')));
