@@ -249,9 +249,13 @@ export class StreamController implements ReactiveController {
     await run.untilOnline(Math.max(1000, this.config.retryMaxDelay));
   }
 
-  /** Applies one message (SSE or poll), unless the run drops it or is past taking any. */
+  /**
+   * Applies one message (SSE or poll), unless the run drops it or is past taking any: after
+   * its end, or its protocol error (the rest of the chunk, such as the `[DONE]` after an
+   * ai-sdk `error`, must not turn the error into a finish).
+   */
   #receive(run: Run, attempt: Attempt, message: SseMessage): void {
-    if (run.current !== attempt || run.ended || run.endReceived) return;
+    if (run.current !== attempt || run.ended || run.endReceived || run.protocolError) return;
     try {
       const event = run.accept(attempt, message);
       if (event) this.#apply(run, attempt, event);

@@ -7,7 +7,7 @@ export const STREAM_STATUS = ['idle', 'connecting', 'streaming', 'reconnecting',
 export type StreamStatus = (typeof STREAM_STATUS)[number];
 
 /** The wire formats an adapter exists for. */
-export const PROTOCOLS = ['agent', 'openai', 'text'] as const;
+export const PROTOCOLS = ['agent', 'openai', 'text', 'ai-sdk', 'anthropic', 'openai-responses'] as const;
 export type ProtocolName = (typeof PROTOCOLS)[number];
 
 /** The two blocks of an assistant message. */

@@ -7,7 +7,7 @@
  * state (the `<think>` routing of the `text` and `openai` protocols). Neither ever throws:
  * bad input is skipped with one `console.warn`.
  */
-import type { BlockOp, NamedEvent, SseMessage } from '../types.js';
+import type { BlockName, BlockOp, NamedEvent, SseMessage } from '../types.js';
 
 export interface ParsedEvent {
   /** Sequence number for dedup and resume; `undefined`: applied without dedup. */
@@ -22,6 +22,14 @@ export interface ParsedEvent {
   complete?: boolean;
   /** A named event outside the chat protocol. */
   named?: NamedEvent;
+  /**
+   * The part of its block that the event's append belongs to (ai-sdk parts, Responses output
+   * items, Anthropic thinking blocks): a part after another of the same block is set off by a
+   * blank line (`createPartsAdapter`).
+   */
+  part?: unknown;
+  /** Meta for the answer's `finish`, merged over what earlier events gave (ai-sdk metadata, anthropic `message_delta`). */
+  meta?: Record<string, unknown>;
 }
 
 export interface ProtocolAdapter {
@@ -86,6 +94,10 @@ export function namedEvent(message: SseMessage): ParsedEvent {
   };
 }
 
+/** A JSON object, else `undefined`. */
+export const asObject = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
 /** Parses JSON data, warning (and returning `undefined`) when it is not a JSON object. */
 export function parseObject(data: string, warn: Warn): Record<string, unknown> | undefined {
   let value: unknown;
@@ -95,9 +107,64 @@ export function parseObject(data: string, warn: Warn): Record<string, unknown> |
     warn(`skipped an event whose data is not valid JSON: ${excerpt(data)}`);
     return undefined;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    warn(`skipped an event whose data is not a JSON object: ${excerpt(data)}`);
-    return undefined;
-  }
-  return value as Record<string, unknown>;
+  const object = asObject(value);
+  if (!object) warn(`skipped an event whose data is not a JSON object: ${excerpt(data)}`);
+  return object;
+}
+
+/**
+ * A vendor's JSON event as the ai-sdk, anthropic and Responses adapters read it: every field is
+ * optional and of unknown shape, so each is checked where it is used (`?.` on a field that is
+ * not an object gives `undefined`, never a throw).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type VendorEvent = { type: string } & Record<string, any>;
+
+/** Parses a vendor event: a JSON object with a string `type`; warns and returns `undefined` otherwise. */
+export function parseTyped(data: string, warn: Warn): VendorEvent | undefined {
+  const event = parseObject(data, warn);
+  if (event && typeof event.type === 'string') return event as VendorEvent;
+  if (event) warn(`skipped an event without a "type": ${excerpt(data)}`);
+  return undefined;
+}
+
+/** An append of `text` to `block` in `part`; when `text` is not a non-empty string, an event without content. */
+export const appendPart = (seq: number | undefined, block: BlockName, text: unknown, part?: unknown): ParsedEvent =>
+  typeof text === 'string' && text ? { seq, ops: [{ op: 'append', block, text }], part } : { seq };
+
+/**
+ * The state the ai-sdk, anthropic and Responses adapters share around their stateless `parse`.
+ * An append in another `part` than the one its block last took text from is set off by a blank
+ * line, and an event with a `part` but no ops (an anthropic tool block) ends the answer's
+ * current part. `meta` accumulates into the `finish` op; `complete` holds once a `complete`
+ * event was applied. A fresh adapter would not set off the next part once a part has given
+ * text, so `atResumePoint` holds only until then (docs/design.md#the-vendor-protocols).
+ */
+export function createPartsAdapter(parse: ProtocolAdapter['parse']): ProtocolAdapter {
+  const last: Partial<Record<BlockName, unknown>> = {};
+  let meta: Record<string, unknown> | undefined;
+  let complete = false;
+  return {
+    parse,
+    apply({ ops = [], part, ...event }) {
+      if (event.complete) complete = true;
+      if (event.meta) meta = { ...meta, ...event.meta };
+      if (part !== undefined && !ops.length && last.answer !== undefined) last.answer = part;
+      return ops.map((op): BlockOp => {
+        if (op.op === 'finish') return meta ? { op: 'finish', meta } : op;
+        if (op.op !== 'append' || part === undefined) return op;
+        const before = last[op.block];
+        last[op.block] = part;
+        return before === undefined || before === part ? op : { ...op, text: `\n\n${op.text}` };
+      });
+    },
+    end: () => [],
+    get atResumePoint() {
+      return last.think === undefined && last.answer === undefined;
+    },
+    get complete() {
+      return complete;
+    },
+    endsAtClose: false, // each has an end marker; a close without it is a cut
+  };
 }
