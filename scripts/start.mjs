@@ -7,7 +7,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAll } from './build.mjs';
 import { createSseChatServer } from '../server/index.js';
-import { DEFAULT_MODEL } from '../server/relay.js';
+import { DEFAULT_ANTHROPIC_MODEL, DEFAULT_MODEL } from '../server/relay.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -33,11 +33,22 @@ const PUBLIC = [
 await buildAll();
 // The demo's chaos panel injects faults, so they are on here (and only here).
 // OPENAI_BASE_URL (+ OPENAI_API_KEY, OPENAI_MODEL): answers come from that upstream, not the script.
-const relay = process.env.OPENAI_BASE_URL
+// UPSTREAM_PROTOCOL says which API it speaks: `openai` (Chat Completions, the default),
+// `openai-responses` (the Responses API) or `anthropic` (the Messages API; then
+// ANTHROPIC_BASE_URL, default https://api.anthropic.com/v1, and ANTHROPIC_API_KEY).
+const protocol = process.env.UPSTREAM_PROTOCOL || 'openai';
+const anthropic = protocol === 'anthropic';
+const baseUrl = anthropic
+  ? process.env.ANTHROPIC_BASE_URL || (process.env.UPSTREAM_PROTOCOL ? 'https://api.anthropic.com/v1' : '')
+  : process.env.OPENAI_BASE_URL;
+const relay = baseUrl
   ? {
-      baseUrl: process.env.OPENAI_BASE_URL,
-      apiKey: process.env.OPENAI_API_KEY || undefined,
-      model: process.env.OPENAI_MODEL || DEFAULT_MODEL,
+      protocol: /** @type {import('../server/upstream-protocols.js').UpstreamProtocol} */ (protocol),
+      baseUrl,
+      apiKey: (anthropic ? process.env.ANTHROPIC_API_KEY : process.env.OPENAI_API_KEY) || undefined,
+      model:
+        (anthropic ? process.env.ANTHROPIC_MODEL : process.env.OPENAI_MODEL) ||
+        (anthropic ? DEFAULT_ANTHROPIC_MODEL : DEFAULT_MODEL),
     }
   : undefined;
 // REDIS_URL: answers are kept in Redis Streams, so several instances (PORT=8787, PORT=8788, …)
@@ -48,7 +59,9 @@ if (redis) console.log(`answers kept in Redis at ${withoutCredentials(redis)}`);
 if (relay) {
   // Never the key; nor credentials written into the URL.
   const where = withoutCredentials(relay.baseUrl);
-  console.log(`relaying questions to ${where} (model ${relay.model}${relay.apiKey ? ', with an API key' : ''})`);
+  console.log(
+    `relaying questions to ${where} (${relay.protocol}, model ${relay.model}${relay.apiKey ? ', with an API key' : ''})`,
+  );
 }
 
 const server = createServer((req, res) => {

@@ -1,19 +1,23 @@
 // @ts-check
 /**
- * The relay producer: answers come from an OpenAI-compatible chat-completions endpoint
- * (`POST {baseUrl}/chat/completions`, `stream: true`) instead of the script. Reasoning
- * deltas (`reasoning_content` / `reasoning`) become think items and content deltas text
- * items, appended to the job's log exactly like the scripted producer does, so the widget
- * gets the same sequence ids, resume, history and stop whatever the upstream is.
+ * The relay producer: answers come from an upstream API instead of the script — an
+ * OpenAI-compatible chat-completions endpoint (`POST {baseUrl}/chat/completions`), OpenAI's
+ * Responses API (`{baseUrl}/responses`) or Anthropic's Messages API (`{baseUrl}/messages`),
+ * streamed (upstream-protocols.js). Thinking becomes think items and answer text text items,
+ * appended to the job's log exactly like the scripted producer does, so the widget gets the
+ * same sequence ids, resume, history and stop whatever the upstream is.
  *
  * Only one upstream request is made per answer: resumes read the job's log, never the
  * upstream. Whatever goes wrong upstream ends the answer with an agent `error` event whose
  * `finish_reason` says what happened (`upstream 401: invalid api key`).
  */
 import { createParser } from 'eventsource-parser';
+import { UPSTREAM_APIS, UPSTREAM_PROTOCOLS, createReader } from './upstream-protocols.js';
 
-/** The model asked for when none is configured. */
+/** The model asked for when none is configured (OpenAI-compatible APIs). */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
+/** The model `npm start` asks Anthropic for when none is configured. */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
 /** An upstream that sends no byte for this long (headers included) is given up. */
 export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 /** At most this many bytes of an upstream error response are read. */
@@ -24,7 +28,9 @@ const ERROR_TEXT_LIMIT = 300;
 /**
  * @typedef {object} RelayOptions
  * @property {string} baseUrl  the API base, e.g. `http://localhost:11434/v1` (a trailing slash is fine)
- * @property {string} [apiKey]  sent as `Authorization: Bearer <apiKey>` when set
+ * @property {import('./upstream-protocols.js').UpstreamProtocol} [protocol]  the upstream's API
+ *   (default `openai`: Chat Completions)
+ * @property {string} [apiKey]  sent as `Authorization: Bearer <apiKey>` (Anthropic: `x-api-key`) when set
  * @property {string} [model]  default {@link DEFAULT_MODEL}
  * @property {typeof fetch} [fetch]  default the global `fetch`
  * @property {number} [idleTimeoutMs]  default {@link DEFAULT_IDLE_TIMEOUT_MS}
@@ -128,10 +134,11 @@ function upstreamMessages(messages) {
 }
 
 /**
- * The chat-completions URL of an API base.
+ * The URL of an API's streaming endpoint under a base (default: chat completions).
  * @param {string} baseUrl
+ * @param {string} [path]
  */
-export function completionsUrl(baseUrl) {
+export function completionsUrl(baseUrl, path = '/chat/completions') {
   let url;
   try {
     url = new URL(String(baseUrl));
@@ -141,7 +148,7 @@ export function completionsUrl(baseUrl) {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new TypeError(`relay baseUrl must be http: or https:, not ${url.protocol}`);
   }
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/chat/completions`;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
   return url.href;
 }
 
@@ -151,12 +158,13 @@ export function completionsUrl(baseUrl) {
  * @returns {import('./lib/memory-store.js').Producer}
  */
 export function createRelayProducer(options) {
-  const url = completionsUrl(options.baseUrl);
-  const { apiKey, model = DEFAULT_MODEL, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = options;
+  const { protocol = 'openai', apiKey, model = DEFAULT_MODEL, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS } = options;
+  const api = UPSTREAM_APIS[protocol];
+  if (!api) throw new TypeError(`relay protocol must be one of ${UPSTREAM_PROTOCOLS.join(', ')}, not ${protocol}`);
+  const url = completionsUrl(options.baseUrl, api.path);
   const fetchUpstream = options.fetch ?? globalThis.fetch;
   /** @type {Record<string, string>} */
-  const headers = { 'Content-Type': 'application/json', Accept: 'text/event-stream' };
-  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+  const headers = { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...api.headers(apiKey) };
 
   return async function relay({ job, messages, emit, signal }) {
     const message_id = job.messageId;
@@ -184,20 +192,24 @@ export function createRelayProducer(options) {
     const fail = (reason) => {
       emit({ payload: { mode: 'error', message_id, finish_reason: reason }, final: true });
     };
-    /** @type {Record<string, unknown>} model, finish_reason and usage, as the upstream said them */
-    const meta = {};
-    const finish = () => {
-      emit({ payload: { mode: 'finish', message_id, meta: { status: 'available', ...meta } }, final: true });
-    };
-
-    /** Set once the answer has ended ([DONE] or an upstream error chunk): read no further. */
+    /** Set once the answer has ended (its end marker or an upstream error): read no further. */
     let ended = false;
+    const reader = createReader(api, {
+      append,
+      finish(meta) {
+        ended = true;
+        emit({ payload: { mode: 'finish', message_id, meta: { status: 'available', ...meta } }, final: true });
+      },
+      fail(reason) {
+        ended = true;
+        fail(bounded(reason));
+      },
+    });
     /** @param {import('eventsource-parser').EventSourceMessage} event */
-    const onEvent = ({ data }) => {
+    const onEvent = ({ event, data }) => {
       if (ended) return;
       if (data.trim() === '[DONE]') {
-        ended = true;
-        finish();
+        reader.finish(); // Chat Completions' end marker
         return;
       }
       let chunk;
@@ -210,19 +222,13 @@ export function createRelayProducer(options) {
         console.warn(`[sse-chat relay] ${message_id}: skipped a malformed upstream chunk: ${bounded(data, 120)}`);
         return;
       }
-      if (chunk.error) {
+      // An OpenAI-compatible server that fails mid-stream sends `{error: …}` as a chunk.
+      if (chunk.error && protocol === 'openai') {
         ended = true;
         fail(`upstream error: ${bounded(errorMessage(chunk) ?? JSON.stringify(chunk.error))}`);
         return;
       }
-      if (typeof chunk.model === 'string') meta.model = chunk.model;
-      if (chunk.usage && typeof chunk.usage === 'object') meta.usage = chunk.usage;
-      const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
-      if (!choice || typeof choice !== 'object') return;
-      const delta = choice.delta && typeof choice.delta === 'object' ? choice.delta : {};
-      append('think', delta.reasoning_content ?? delta.reasoning);
-      append('text', delta.content);
-      if (typeof choice.finish_reason === 'string') meta.finish_reason = choice.finish_reason;
+      reader.read(event ?? '', chunk);
     };
 
     let phase = /** @type {'connect' | 'read'} */ ('connect');
@@ -231,7 +237,7 @@ export function createRelayProducer(options) {
       const res = await fetchUpstream(url, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ model, messages: upstreamMessages(messages), stream: true }),
+        body: JSON.stringify(api.body(model, upstreamMessages(messages))),
         signal: upstream.signal,
       });
       touch();
@@ -242,12 +248,12 @@ export function createRelayProducer(options) {
       }
       if (!res.body) return fail('upstream sent no body');
       phase = 'read';
-      const reader = res.body.getReader();
+      const body = res.body.getReader();
       const decoder = new TextDecoder();
       // The decoder strips a BOM; the parser handles CR/LF/CRLF, comments and split lines.
       const parser = createParser({ onEvent });
       while (!ended) {
-        const { done, value } = await reader.read();
+        const { done, value } = await body.read();
         touch();
         if (done) {
           // A last event whose blank line never came (some servers end right after
@@ -258,12 +264,12 @@ export function createRelayProducer(options) {
         parser.feed(decoder.decode(value, { stream: true }));
       }
       if (ended) {
-        reader.cancel().catch(() => {});
+        body.cancel().catch(() => {});
         return;
       }
-      // The body ended without [DONE]: complete if the model said why it stopped, else a cut.
-      if (meta.finish_reason !== undefined) finish();
-      else fail('upstream stream ended before [DONE]');
+      // The body ended without its end marker: complete if the model said why it stopped, else a cut.
+      if (api.completeAtClose(reader.meta)) reader.finish();
+      else fail(`upstream stream ended before ${api.end}`);
     } catch (error) {
       if (signal.aborted) return; // stopped: the store appends the stopped finish
       if (idle)

@@ -137,7 +137,7 @@ test('with OPENAI_BASE_URL, npm start answers from that upstream and says so (ne
   try {
     assert.match(
       demo.output(),
-      new RegExp(`relaying questions to http://127.0.0.1:${port}/v1 \\(model tiny-model, with an API key\\)`),
+      new RegExp(`relaying questions to http://127.0.0.1:${port}/v1 \\(openai, model tiny-model, with an API key\\)`),
     );
     assert.doesNotMatch(demo.output(), /sk-secret-test/);
     const res = await fetch(new URL('/api/chat', demo.url), {
@@ -165,3 +165,55 @@ test('with OPENAI_BASE_URL, npm start answers from that upstream and says so (ne
   }
   assert.equal(/** @type {{code: number | null}} */ (await demo.exited).code, 0);
 });
+
+test(
+  'with UPSTREAM_PROTOCOL=anthropic, npm start relays the Messages API (its key in x-api-key)',
+  BOUNDED,
+  async () => {
+    /** @type {any[]} */
+    const asked = [];
+    const upstream = http.createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      asked.push({ url: req.url, key: req.headers['x-api-key'], body: JSON.parse(body) });
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      const event = (/** @type {{type: string}} */ data) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+      res.end(
+        event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
+          event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'From Claude.' } }) +
+          event({ type: 'message_stop' }),
+      );
+    });
+    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
+    const { port } = /** @type {import('node:net').AddressInfo} */ (upstream.address());
+    const demo = await startDemo({
+      UPSTREAM_PROTOCOL: 'anthropic',
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      ANTHROPIC_API_KEY: 'sk-ant-secret',
+      ANTHROPIC_MODEL: 'claude-test',
+    });
+    try {
+      assert.match(demo.output(), /\(anthropic, model claude-test, with an API key\)/);
+      assert.doesNotMatch(demo.output(), /sk-ant-secret/);
+      const res = await fetch(new URL('/api/chat', demo.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({
+          conversation_id: 'c',
+          message_id: 'relayed-2',
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      const text = await res.text();
+      assert.match(text, /"type":"text","content":"From Claude\."/);
+      assert.equal(asked[0].url, '/v1/messages');
+      assert.equal(asked[0].key, 'sk-ant-secret');
+      assert.equal(asked[0].body.model, 'claude-test');
+    } finally {
+      demo.child.kill('SIGINT');
+      upstream.closeAllConnections();
+      upstream.close();
+    }
+    assert.equal(/** @type {{code: number | null}} */ (await demo.exited).code, 0);
+  },
+);

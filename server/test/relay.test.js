@@ -4,6 +4,7 @@
  * fake `node:http` server on 127.0.0.1 that streams chat-completions chunks as the test says.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { test } from 'node:test';
 import { DEFAULT_MODEL } from '../relay.js';
@@ -622,4 +623,110 @@ test('each upstream failure ends the answer with an error event that says what h
       if (failure.aborts) assert.equal(await upstream.calls[0]?.closed, true, 'the upstream request is aborted');
     });
   }
+});
+
+/**
+ * The vendor streams of test/fixtures/protocols/ (recorded Anthropic and Responses streams),
+ * relayed: what the widget gets, and the request the upstream got. The expected texts are the
+ * browser adapters' (test/helpers/vendor-fixtures.ts), so relaying and reading directly agree.
+ */
+const VENDOR_STREAMS = [
+  {
+    file: 'anthropic-thinking.sse',
+    protocol: 'anthropic',
+    think: 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
+    answer: '925 ÷ 5 = 185',
+    end: { mode: 'finish', finish_reason: 'end_turn' },
+  },
+  {
+    file: 'anthropic-citations.sse',
+    protocol: 'anthropic',
+    think: '',
+    answer:
+      "I'll search for when Claude Shannon was born.\n\nBased on the search results, Claude Shannon was born on April 30, 1916, in Petoskey, Michigan.",
+    end: { mode: 'finish', finish_reason: 'end_turn' },
+  },
+  {
+    file: 'anthropic-redacted.sse',
+    protocol: 'anthropic',
+    think: 'The user asks for a haiku about the sea.\n\n_Some reasoning was redacted._',
+    answer: 'Waves fold into foam,\nsalt wind carries gull voices —\nthe tide keeps its time.',
+    end: { mode: 'finish', finish_reason: 'end_turn' },
+  },
+  {
+    file: 'anthropic-error.sse',
+    protocol: 'anthropic',
+    think: '',
+    answer: 'Once upon a',
+    end: { mode: 'error', finish_reason: 'upstream error: Overloaded' },
+  },
+  {
+    file: 'openai-responses-reasoning.sse',
+    protocol: 'openai-responses',
+    think:
+      '**Planning the answer**\n\nThe user wants the boiling point of water at altitude.\n\n**Recalling the figure**\n\nAt 3,000 m water boils near 90 °C.',
+    answer: 'At sea level water boils at 100 °C; at 3 000 m it boils at about 90 °C — pasta takes longer. 🍝',
+    end: { mode: 'finish' },
+  },
+  {
+    file: 'openai-responses-incomplete.sse',
+    protocol: 'openai-responses',
+    think: '',
+    answer: 'Water boils at 100 °C at sea level. Higher up, the air pressure',
+    end: { mode: 'error', finish_reason: 'the response is incomplete: max_output_tokens' },
+  },
+];
+
+for (const fixture of VENDOR_STREAMS) {
+  test(`relays a recorded ${fixture.protocol} stream (${fixture.file}), split every 7 bytes`, BOUNDED, async (t) => {
+    const bytes = await readFile(new URL(`../../test/fixtures/protocols/${fixture.file}`, import.meta.url));
+    const { upstream, server } = await setup(
+      t,
+      async ({ res }) => {
+        streamHead(res);
+        for (let i = 0; i < bytes.length; i += 7) {
+          res.write(bytes.subarray(i, i + 7));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        res.end();
+      },
+      { protocol: /** @type {any} */ (fixture.protocol), apiKey: 'key-1', model: 'the-model' },
+    );
+    const { events, payloads: sent } = await payloads(await ask(server.base, `relay-${fixture.file}`));
+    const texts = decodeTexts(events.slice(0, -1));
+    assert.equal(texts.think, fixture.think);
+    assert.equal(texts.answer, fixture.answer);
+    const last = /** @type {any} */ (sent.at(-1));
+    assert.equal(last.mode, fixture.end.mode);
+    if (fixture.end.mode === 'error') assert.equal(last.finish_reason, fixture.end.finish_reason);
+    else if (fixture.end.finish_reason) assert.equal(last.meta.finish_reason, fixture.end.finish_reason);
+
+    const [call] = upstream.calls;
+    if (fixture.protocol === 'anthropic') {
+      assert.equal(call?.url, '/v1/messages');
+      assert.equal(call?.headers['x-api-key'], 'key-1');
+      assert.equal(call?.headers['anthropic-version'], '2023-06-01');
+      assert.equal(call?.headers.authorization, undefined);
+      assert.deepEqual(call?.body, { model: 'the-model', max_tokens: 4096, messages: MESSAGES, stream: true });
+    } else {
+      assert.equal(call?.url, '/v1/responses');
+      assert.equal(call?.headers.authorization, 'Bearer key-1');
+      assert.deepEqual(call?.body, { model: 'the-model', input: MESSAGES, stream: true });
+    }
+  });
+}
+
+test('the Anthropic relay sends system prompts apart, as the Messages API wants', BOUNDED, async (t) => {
+  const { upstream, server } = await setup(
+    t,
+    ({ res }) => {
+      streamHead(res);
+      res.end('event: message_stop\ndata: {"type":"message_stop"}\n\n');
+    },
+    { protocol: 'anthropic' },
+  );
+  const messages = [{ role: 'system', content: 'Be brief.' }, ...MESSAGES];
+  await payloads(await ask(server.base, 'relay-system', { messages }));
+  assert.equal(upstream.calls[0]?.body.system, 'Be brief.');
+  assert.deepEqual(upstream.calls[0]?.body.messages, MESSAGES);
 });
