@@ -13,9 +13,11 @@
  *   POST     {base}/_debug/chaos     break a running answer's stream now (only with `faults: true`)
  *   POST     {base}/_debug/fixture   register a recorded stream to replay byte for byte (only with `faults: true`)
  *   GET|POST {base}/fixture          replay it; GET {base}/_debug/fixture: what it was asked (fixtures.js)
+ *   GET|POST {base}/vendor?protocol= the scripted answer in another wire format (vendor-stream.js)
  */
 import { faultAt, faultResponse, hang, parseFaultPlan } from './faults.js';
 import { createFixtureRoutes } from './fixtures.js';
+import { createVendorRoute } from './vendor-stream.js';
 import { HttpError, intParam, queryObject, readJson, sendJson, sendText } from './lib/http.js';
 import { createChatHandler } from './lib/handler.js';
 import { createScriptedStore } from './scripted-store.js';
@@ -78,8 +80,10 @@ export function createSseChatServer(options = {}) {
   /** @type {WeakMap<Job, import('./faults.js').Fault[]>} faults queued for a job's next requests */
   const queued = new WeakMap();
 
+  // The scripted answer in other wire formats, for the demo's protocol picker (vendor-stream.js).
+  const vendor = createVendorRoute({ track: (res) => api.track(res), chunkMs });
   /** @type {Record<string, Handler>} keyed by `METHOD /path` */
-  const routes = {};
+  const routes = { 'GET /vendor': vendor.vendor, 'POST /vendor': vendor.vendor };
   if (faults) {
     routes['GET /_debug/message'] = debug;
     routes['POST /_debug/chaos'] = chaos;
@@ -133,11 +137,21 @@ export function createSseChatServer(options = {}) {
    */
   async function chaos(req, res) {
     const body = await readJson(req);
-    const job = await api.requireAnswer(typeof body.message_id === 'string' ? body.message_id : undefined);
     const next = CHAOS_NEXT.get(String(body.action));
     if (next === undefined) {
       throw new HttpError(400, `action must be one of ${[...CHAOS_NEXT.keys()].join(', ')}`);
     }
+    // A vendor stream (no log, nothing to resume): only cut or stall it, once.
+    const vendorStreams = typeof body.message_id === 'string' ? vendor.streams(body.message_id) : [];
+    if (vendorStreams.length > 0) {
+      for (const stream of vendorStreams) {
+        if (body.action === 'stall') stream.stall();
+        else stream.cut();
+      }
+      sendJson(res, 200, { streams: vendorStreams.length });
+      return;
+    }
+    const job = await api.requireAnswer(typeof body.message_id === 'string' ? body.message_id : undefined);
     if (next) queued.set(job, [...(queued.get(job) ?? []), ...parseFaultPlan(next)]);
     const broken = api.streams(job).filter((stream) => stream.open());
     for (const stream of broken) {

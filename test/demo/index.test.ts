@@ -119,4 +119,30 @@ describe('the demo page (index.html)', () => {
     await expectFullAnswer(chat);
     expect(page.problems).to.deep.equal([]);
   });
+
+  it('speaks the picked wire format: the Anthropic stream of the same script, cut, asked again and replaced', async () => {
+    page = await openPage('/index.html', (p) => Boolean(chatIn(p)), { width: 1300, height: 860 });
+    const chat = chatOf(page);
+    const picker = byId<HTMLSelectElement>(page, 'protocol');
+    picker.value = 'anthropic';
+    picker.dispatchEvent(new Event('change'));
+    expect(chat.protocol).to.equal('anthropic');
+    expect(chat.endpoint).to.match(/^\/api\/vendor\?protocol=anthropic/);
+    expect(byId(page, 'protocol-hint').hidden).to.equal(false);
+    const question = 'How do resumable streams work?';
+    typeAndEnter(page, chat, question);
+    await breakWhileStreaming(page, chat, 'cut');
+    await waitUntil(() => chat.status === 'done', `the answer did not finish (status ${chat.status})`, {
+      timeout: 30000,
+    });
+    // The server's script for that question, from an agent answer to it: the same text.
+    const { scriptFor } = (await import('../../server/answer-script.js' as string)) as {
+      scriptFor: (prompt: string, options: { size?: number }) => { think: string; answer: string };
+    };
+    const script = scriptFor(question, { size: Number(byId<HTMLSelectElement>(page, 'size').value) });
+    const answer = chat.messages.at(-1)!;
+    expect(answer.think).to.equal(script.think);
+    expect(answer.answer).to.equal(script.answer);
+    expect(chat.stats.restarts).to.equal(1);
+  });
 });
