@@ -1,10 +1,12 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { keyed } from 'lit/directives/keyed.js';
+import type { ChatRequestBuilder } from '../src/chat-request.js';
 import { DEFAULT_CONFIG, type StatusDetail, type StreamStats } from '../src/stream-types.js';
 import type { HistoryMessage } from '../src/history.js';
 import { randomId } from '../src/random-id.js';
 import { VERSION } from '../src/version.js';
+import type { CustomProtocol } from '../src/protocols/index.js';
 import type { ProtocolName, StreamStatus } from '../src/types.js';
 import { AnswerController } from './answer-controller.js';
 import { historyEntries, newEntry, requestMessages, type Entry } from './conversation.js';
@@ -82,12 +84,14 @@ export class SseChat extends LitElement {
     historyEndpoint: { attribute: 'history-endpoint' },
     stopEndpoint: { attribute: 'stop-endpoint' },
     pollEndpoint: { attribute: 'poll-endpoint' },
+    model: {},
     placeholder: {},
     disabled: { type: Boolean, reflect: true },
     theme: { reflect: true },
     headers: { attribute: false },
     body: { attribute: false },
     fetch: { attribute: false },
+    request: { attribute: false },
     strings: { attribute: false },
     status: { reflect: true },
     retryAttempt: { type: Number, reflect: true, attribute: 'retry-attempt' },
@@ -117,8 +121,8 @@ export class SseChat extends LitElement {
   endpoint: string = DEFAULT_CONFIG.endpoint;
   /** `POST` sends a JSON body; `GET` puts the request in the query. */
   method: 'POST' | 'GET' = DEFAULT_CONFIG.method;
-  /** Wire format: `agent`, `openai`, `text`, `ai-sdk`, `anthropic` or `openai-responses`. */
-  protocol: ProtocolName = DEFAULT_CONFIG.protocol;
+  /** Wire format: `agent`, `openai`, `text`, `ai-sdk`, `anthropic`, `openai-responses`, or `auto` (decided per response from its headers and first event); the property also takes a custom adapter (`{parse(message)}`, or a function returning one). */
+  protocol: ProtocolName | 'auto' | CustomProtocol = DEFAULT_CONFIG.protocol;
   /** Reconnect attempts per answer before `error`. */
   maxRetries: number = DEFAULT_CONFIG.maxRetries;
   /** First backoff delay in ms; doubles each attempt, with jitter. */
@@ -129,7 +133,7 @@ export class SseChat extends LitElement {
   heartbeatTimeout: number = DEFAULT_CONFIG.heartbeatTimeout;
   /** ms to wait for response headers before the attempt counts as failed; `0` disables. */
   connectTimeout: number = DEFAULT_CONFIG.connectTimeout;
-  /** Escaped-newline decoding (`\n`, `\r\n`, `\t`, `\\`): `auto` (on for `text`; off for the JSON protocols, whose JSON already carries newlines), `on` (for servers that escape inside JSON) or `off`. */
+  /** Escaped-newline decoding (`\n`, `\r\n`, `\t`, `\\`): `auto` (on for `text`, also when `protocol="auto"` decided it; off for the JSON protocols and custom adapters, whose JSON already carries newlines), `on` (for servers that escape inside JSON) or `off`. */
   decodeEscapes: 'auto' | 'on' | 'off' = DEFAULT_CONFIG.decodeEscapes;
   /** Sent with every request (a random id when not set); changing it switches conversation (the other one goes on on the server). */
   conversationId: string = randomId();
@@ -139,6 +143,8 @@ export class SseChat extends LitElement {
   stopEndpoint?: string;
   /** Polling fallback (`GET ?message_id=&offset=`) when event streams cannot get through. */
   pollEndpoint?: string;
+  /** With `openai`, `openai-responses`, `anthropic` or `ai-sdk`: the request is that API's, for this model, so `endpoint` can be the API itself (never resumed); with the others, sent as `model`. */
+  model?: string;
   /** Placeholder of the text box (default: `strings.placeholder`, "Ask anything…"). */
   placeholder?: string;
   /** Disables the text box and the send button. */
@@ -152,6 +158,12 @@ export class SseChat extends LitElement {
   body?: Record<string, unknown>;
   /** A `fetch`-compatible function used for every request (default: `window.fetch`). */
   fetch?: typeof fetch;
+  /**
+   * Builds each request from the conversation (`{messages, conversationId, messageId, model,
+   * protocol, endpoint, body}`) as `{url?, headers?, body}`, instead of the protocol's shape. Such
+   * a request is never resumed: a break asks again and the new answer replaces the partial one.
+   */
+  request?: ChatRequestBuilder;
   /** UI strings; pass only the ones to change. */
   strings: Partial<SseChatStrings> = {};
 
@@ -223,6 +235,7 @@ export class SseChat extends LitElement {
     for (const name of SETTINGS) setting(config, name, this[name]);
     config.method = String(config.method).toUpperCase() === 'GET' ? 'GET' : 'POST';
     config.stopEndpoint ||= undefined;
+    config.model ||= undefined;
     config.pollEndpoint ||= undefined;
     config.conversationId = this.conversationId;
   }

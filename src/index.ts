@@ -6,6 +6,7 @@ export { StreamController } from './stream-controller.js';
 // Its configuration, status, stats, result and resume point: DEFAULT_CONFIG and types only.
 export * from './stream-types.js';
 export { normalizeHeaders } from './http.js';
+export { chatRequest, type ChatRequestBuilder, type ChatRequestContext, type ChatRequestInit } from './chat-request.js';
 export { createEscapeDecoder, decodeEscapes, type EscapeDecoder } from './escape-decoder.js';
 export { createMessageModel, type BlockChange, type MessageModel } from './message-model.js';
 export {
@@ -13,10 +14,16 @@ export {
   createAgentAdapter,
   createOpenAiAdapter,
   createTextAdapter,
+  detectProtocol,
   shouldDecodeEscapes,
+  type AdapterSpec,
+  type CustomProtocol,
   type ParsedEvent,
   type ProtocolAdapter,
+  type ProtocolSetting,
 } from './protocols/index.js';
+// What a custom adapter may use (docs/design.md#custom-protocols).
+export { errorOp, parseObject, parseSeq } from './protocols/adapter.js';
 export { computeDelay, parseRetryAfter, type BackoffOptions } from './backoff.js';
 export {
   STREAM_STATUS,

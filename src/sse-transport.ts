@@ -7,7 +7,16 @@
  */
 import { fetchEventSource } from '@microsoft/fetch-event-source';
 import { readEventStream } from './event-stream-body.js';
-import { abortable, attemptUrl, eventStreamHeaders, isEventStream, responseError } from './http.js';
+import { chatRequest, type ChatRequestContext, type ChatRequestInit } from './chat-request.js';
+import {
+  abortable,
+  attemptUrl,
+  describeFailure,
+  eventStreamHeaders,
+  isEventStream,
+  normalizeHeaders,
+  responseError,
+} from './http.js';
 import { Attempt, type Run, type TransportHost } from './stream-run.js';
 import type { StreamConfig } from './stream-types.js';
 import { SseChatError } from './types.js';
@@ -18,13 +27,13 @@ export async function connectSse(run: Run, host: TransportHost): Promise<void> {
   run.current = attempt;
   const { config } = host;
   const { method } = config;
-  const body = requestBody(run, config);
   try {
+    const { url, headers, body } = await attemptRequest(run, config);
     await fetchEventSource(
-      attemptUrl(config.endpoint, run.resumeParams(config.conversationId), method === 'GET' ? body : undefined),
+      attemptUrl(url, run.resumeParams(config.conversationId), method === 'GET' ? body : undefined),
       {
         method,
-        headers: eventStreamHeaders(config.headers, method, run.resuming ? run.offset : undefined),
+        headers: eventStreamHeaders(headers, method, run.resuming ? run.offset : undefined),
         body: method === 'POST' ? JSON.stringify(body) : undefined,
         openWhenHidden: true, // the library would abort and re-POST whenever the tab is hidden and shown
         // The body is parsed by this fetch (see readEventStream): the library's own parser sees
@@ -56,14 +65,33 @@ export async function connectSse(run: Run, host: TransportHost): Promise<void> {
   }
 }
 
-/** Body fields of the request (the same for every attempt of the answer). */
-function requestBody(run: Run, config: StreamConfig): Record<string, unknown> {
-  return {
-    conversation_id: config.conversationId,
-    message_id: run.messageId,
+/**
+ * The URL, headers and body of an attempt, before what a resume adds: the `request` function's
+ * (its headers over the `headers` property), else the protocol's shape (`chatRequest`, its
+ * headers under the property's).
+ */
+async function attemptRequest(run: Run, config: StreamConfig): Promise<ChatRequestInit & { url: string }> {
+  const context: ChatRequestContext = {
     messages: run.request.messages ?? [],
-    ...config.body,
-    ...run.request.body,
+    conversationId: config.conversationId,
+    messageId: run.messageId,
+    model: config.model,
+    protocol: config.protocol,
+    endpoint: config.endpoint,
+    body: { ...config.body, ...run.request.body },
+  };
+  let own: ChatRequestInit | undefined;
+  try {
+    own = await config.request?.(context);
+  } catch (error) {
+    throw new SseChatError('config', `the request function failed: ${describeFailure(error)}`, { cause: error });
+  }
+  const { headers, body } = own ?? chatRequest(context);
+  const [shape, configured] = [normalizeHeaders(headers), normalizeHeaders(config.headers)];
+  return {
+    url: own?.url ?? config.endpoint,
+    headers: own ? { ...configured, ...shape } : { ...shape, ...configured },
+    body,
   };
 }
 
@@ -106,6 +134,7 @@ async function watchedFetch(
   } finally {
     run.clearTimer(connectTimer);
   }
+  attempt.headers = response.headers; // for protocol="auto"
   // Anything but a 200 event stream goes to onopen as it came, to be read as an error.
   if (response.status !== 200 || !isEventStream(response) || !response.body || run.current !== attempt) return response;
   attempt.lastByteAt = Date.now();

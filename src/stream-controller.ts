@@ -15,6 +15,7 @@
  * habit), and a host callback that throws never breaks the stream.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { isDirect } from './chat-request.js';
 import { normalizeHeaders, resolveUrl, toError } from './http.js';
 import type { BlockChange } from './message-model.js';
 import { poll } from './poll-transport.js';
@@ -182,9 +183,9 @@ export class StreamController implements ReactiveController {
   #begin(request: StreamRequest): Promise<StreamResult> {
     this.detach();
     const { protocol, decodeEscapes } = this.config;
-    const run = new Run(request, { protocol, decodeEscapes });
+    const run = new Run(request, { protocol, decodeEscapes, direct: isDirect(this.config) });
     this.#run = run;
-    if (!this.config.endpoint) {
+    if (!this.config.endpoint && !this.config.request) {
       this.#end(run, 'error', new SseChatError('config', 'no endpoint is set: give <sse-chat> an endpoint attribute'));
       return run.result;
     }
@@ -208,7 +209,9 @@ export class StreamController implements ReactiveController {
 
   /** Carries out what the retry policy decided; resolves whether to make another attempt. */
   async #afterFailure(run: Run, failure: SseChatError): Promise<boolean> {
-    const decision = decideRetry(failure, run, this.config, { offline: isOffline(), random: this.#random });
+    // A direct request never polls: the poll endpoint continues answers of a server of ours.
+    const config = run.direct ? { ...this.config, pollEndpoint: undefined } : this.config;
+    const decision = decideRetry(failure, run, config, { offline: isOffline(), random: this.#random });
     if (decision.action === 'give-up') {
       this.#end(run, 'error', decision.error);
       return false;
@@ -277,7 +280,7 @@ export class StreamController implements ReactiveController {
     // A restart reads its response with a fresh adapter, and replaces the text shown only
     // with content (or an end) of its own: an error or an empty chunk first leaves it shown.
     const restarting = attempt.restart && !attempt.replaced;
-    const adapter = restarting ? (attempt.freshAdapter ??= run.newAdapter()) : run.adapter;
+    const adapter = run.adapterFor(attempt);
     const ops = adapter.apply(event);
     if (restarting && ops.some((op) => op.op !== 'error')) this.#restart(run, attempt, adapter);
     for (const op of ops) {

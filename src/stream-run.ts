@@ -5,7 +5,7 @@
 import type { ResumeParams } from './http.js';
 import { createMessageModel, type MessageModel } from './message-model.js';
 import { isDefaultEvent, parseSeq, type ParsedEvent } from './protocols/adapter.js';
-import { createAdapter, shouldDecodeEscapes, type ProtocolAdapter } from './protocols/index.js';
+import { createAdapter, shouldDecodeEscapes, type AutoAdapter, type ProtocolAdapter } from './protocols/index.js';
 import { randomId } from './random-id.js';
 import type { NextAttempt } from './retry-policy.js';
 import type { ResumePoint, StreamConfig, StreamRequest, StreamResult, StreamStats, Transport } from './stream-types.js';
@@ -39,6 +39,8 @@ export class Attempt {
   replaced = false;
   /** A restart's fresh adapter, used from its first event; it becomes the run's when the text is replaced. */
   freshAdapter: ProtocolAdapter | undefined;
+  /** The response's headers, once they came (`protocol="auto"` reads them). */
+  headers: Headers | undefined;
 
   constructor(
     /** It continues the answer from the offset (`offset`, `last-event-id`). */
@@ -86,6 +88,11 @@ export class Run {
   readonly startedAsResume: boolean;
   /** The next attempt asks the answer again and replaces the text shown. */
   restart = false;
+  /**
+   * Asked of a vendor's API (or through a `request` function): it is never resumed, its ids
+   * are ignored, and a break asks again and replaces (docs/design.md#direct-endpoints).
+   */
+  readonly direct: boolean;
   /** Reconnect attempts since data last flowed. */
   retry = 0;
   /** SSE attempts in a row that failed without a byte. */
@@ -106,14 +113,17 @@ export class Run {
 
   constructor(
     readonly request: StreamRequest,
-    readonly config: Readonly<Pick<StreamConfig, 'protocol' | 'decodeEscapes'>>,
+    readonly config: Readonly<Pick<StreamConfig, 'protocol' | 'decodeEscapes'>> & { direct?: boolean },
   ) {
+    const direct = (this.direct = !!config.direct);
     this.messageId = request.messageId ?? randomId();
-    this.offset = request.offset ?? 0;
-    this.resuming = request.offset !== undefined;
+    this.offset = direct ? 0 : (request.offset ?? 0);
+    this.resuming = request.offset !== undefined && !direct;
     this.startedAsResume = this.resuming;
-    this.adapter = createAdapter(config.protocol);
+    this.adapter = this.newAdapter();
     this.model = this.#newModel(request.think, request.answer);
+    // Nothing of a direct answer can be continued: text it starts with is replaced by the response.
+    this.restart = this.touched = direct && !!(this.model.think || this.model.answer);
     this.result = new Promise((resolve) => (this.resolve = resolve));
     this.resumePoint = { offset: this.offset, think: this.model.think, answer: this.model.answer };
   }
@@ -146,14 +156,21 @@ export class Run {
     this.restart = next.restart;
   }
 
+  /** A model for the text; under `protocol="auto"`, escapes are decoded as the protocol decided says. */
   #newModel(think?: string, answer?: string): MessageModel {
     const { protocol, decodeEscapes } = this.config;
-    return createMessageModel({ decodeEscapes: shouldDecodeEscapes(protocol, decodeEscapes), think, answer });
+    const decided = (this.adapter as AutoAdapter).protocol ?? protocol;
+    return createMessageModel({ decodeEscapes: shouldDecodeEscapes(decided, decodeEscapes), think, answer });
   }
 
-  /** A fresh adapter of the run's protocol. */
+  /** A fresh adapter of the run's protocol (`auto` reads the headers of the response it is fed). */
   newAdapter(): ProtocolAdapter {
-    return createAdapter(this.config.protocol);
+    return createAdapter(this.config.protocol, { headers: () => this.current?.headers });
+  }
+
+  /** The adapter that reads `attempt`'s events: a restart reads its response with a fresh one until it replaced the text. */
+  adapterFor(attempt: Attempt): ProtocolAdapter {
+    return attempt.restart && !attempt.replaced ? (attempt.freshAdapter ??= this.newAdapter()) : this.adapter;
   }
 
   /** Forgets the text received so far: the answer starts again, read by `adapter`. */
@@ -183,15 +200,23 @@ export class Run {
     if (message.data === '' && isDefaultEvent(message)) {
       // An id-only block, or an empty message: no content in any protocol, but the id
       // still moves the offset.
-      const seq = parseSeq(message.id);
+      const seq = this.direct ? undefined : parseSeq(message.id);
       if (seq !== undefined) this.seqSeen = true;
       if (seq !== undefined && seq > this.offset) this.offset = seq;
       this.markResumePoint();
       return undefined;
     }
     this.stats.events++;
-    const event = this.adapter.parse(message);
+    const adapter = this.adapterFor(attempt);
+    const decided = (adapter as AutoAdapter).protocol;
+    const event = adapter.parse(message);
+    // `auto` decided with this event, before any text: escapes are decoded as that protocol says.
+    if (adapter === this.adapter && decided !== (adapter as AutoAdapter).protocol) {
+      this.model = this.#newModel(this.request.think, this.request.answer);
+    }
     if (!event) return undefined;
+    // A direct request's ids (a Responses `sequence_number`) count within one response only.
+    if (this.direct) event.seq = undefined;
     if (event.seq !== undefined && event.seq <= this.offset && this.resumable) {
       this.stats.duplicatesDropped++;
       attempt.dropped++;

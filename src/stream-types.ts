@@ -3,14 +3,17 @@
  * reports while an answer streams, and what it hands back when the answer ends. Types and the
  * one table of defaults only: no behaviour.
  */
+import type { ChatRequestBuilder } from './chat-request.js';
 import type { BlockChange } from './message-model.js';
-import type { NamedEvent, ProtocolName, SseChatError, StreamStatus } from './types.js';
+import type { ProtocolSetting } from './protocols/index.js';
+import type { NamedEvent, SseChatError, StreamStatus } from './types.js';
 
 /** Settings read at the start of every attempt (the element keeps them in sync with its attributes). */
 export interface StreamConfig {
   endpoint: string;
   method: 'POST' | 'GET';
-  protocol: ProtocolName;
+  /** A wire format's name, `auto` (decided per response), or a custom adapter (docs/design.md#custom-protocols). */
+  protocol: ProtocolSetting;
   maxRetries: number;
   retryDelay: number;
   retryMaxDelay: number;
@@ -23,6 +26,10 @@ export interface StreamConfig {
   stopEndpoint: string | undefined;
   pollEndpoint: string | undefined;
   fetch: typeof fetch | undefined;
+  /** With a vendor protocol, the request is that API's, with this model (docs/design.md#direct-endpoints). */
+  model: string | undefined;
+  /** Builds each request instead of the protocol's shape; such a request is never resumed. */
+  request: ChatRequestBuilder | undefined;
 }
 
 /** The one place the defaults live: the controller and the element both start from it. */
@@ -41,6 +48,8 @@ export const DEFAULT_CONFIG: Omit<StreamConfig, 'conversationId'> = {
   stopEndpoint: undefined,
   pollEndpoint: undefined,
   fetch: undefined,
+  model: undefined,
+  request: undefined,
 };
 
 export type Transport = 'sse' | 'poll';

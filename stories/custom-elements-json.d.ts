@@ -7,3 +7,9 @@ declare module '*/custom-elements.json' {
   const manifest: unknown;
   export default manifest;
 }
+
+/** Vite's `?raw` import: a file's text (the protocol stories' recorded streams). */
+declare module '*?raw' {
+  const text: string;
+  export default text;
+}

@@ -16,7 +16,7 @@ export interface ParsedEvent {
   messageId?: string;
   /** Block operations, for stateless protocols. */
   ops?: BlockOp[];
-  /** Raw text still to be routed by `<think>` tags, after `ops` (`text`, `openai`). */
+  /** Raw text still to be routed by `<think>` tags, after `ops` (`text`, `openai`, custom adapters without an `apply`). */
   text?: string;
   /** The event says the content is over, ahead of the end marker (an openai `finish_reason`). */
   complete?: boolean;
@@ -99,7 +99,7 @@ export const asObject = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 /** Parses JSON data, warning (and returning `undefined`) when it is not a JSON object. */
-export function parseObject(data: string, warn: Warn): Record<string, unknown> | undefined {
+export function parseObject(data: string, warn: Warn = defaultWarn): Record<string, unknown> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(data);

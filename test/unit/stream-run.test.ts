@@ -115,6 +115,37 @@ describe('Run', () => {
     });
   });
 
+  describe('a direct run (docs/design.md#direct-endpoints)', () => {
+    const responses = { protocol: 'openai-responses', decodeEscapes: 'auto', direct: true } as const;
+    const delta = (seq: number, text: string): SseMessage => ({
+      id: '',
+      event: 'response.output_text.delta',
+      data: JSON.stringify({ type: 'response.output_text.delta', item_id: 'msg_1', delta: text, sequence_number: seq }),
+    });
+
+    it('ignores ids and sequence numbers: nothing is dropped, the offset never moves', () => {
+      const run = runOf({}, responses);
+      const attempt = new Attempt(false);
+      expect(run.accept(attempt, delta(4, 'a'))).to.include({ seq: undefined });
+      expect(run.accept(attempt, delta(4, 'a'))).to.not.equal(undefined); // a second generation's event 4
+      expect(run.accept(attempt, idOnly('9'))).to.equal(undefined);
+      expect(run).to.include({ offset: 0, seqSeen: false, resumable: false, resuming: false });
+      expect(run.stats.duplicatesDropped).to.equal(0);
+    });
+
+    it('never resumes, not even when started by resume(): it has nothing to continue from', () => {
+      const run = runOf({ offset: 12, messageId: 'm1' }, { ...responses, protocol: 'openai' });
+      expect(run).to.include({ offset: 0, resuming: false, resumable: false, restart: false });
+      expect(run.resumeParams('c1')).to.equal(undefined);
+    });
+
+    it('replaces the text it starts with: its first attempt asks again, and a later one too', () => {
+      const run = runOf({ offset: 3, answer: 'shown' }, { ...responses, protocol: 'openai' });
+      expect(run).to.include({ restart: true, unanchored: true, resuming: false });
+      expect(runOf({ offset: 3 }, responses)).to.include({ restart: false, unanchored: false });
+    });
+  });
+
   describe('release', () => {
     it('aborts the attempt, clears its timers and ends a sleep under way', async () => {
       const run = runOf();
