@@ -31,6 +31,23 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' }),
     {
+      // `executeServerCommand('grant-clipboard')`: lets the test page read and write the real
+      // clipboard (Chromium asks the user otherwise), for the copy buttons' tests.
+      name: 'grant-clipboard',
+      async executeCommand({ command, session }) {
+        if (command !== 'grant-clipboard') return undefined;
+        const page = session.browser.getPage(session.id);
+        await page
+          .browserContext()
+          .overridePermissions(new URL(page.url()).origin, [
+            'clipboard-read',
+            'clipboard-write',
+            'clipboard-sanitized-write',
+          ]);
+        return true;
+      },
+    },
+    {
       name: 'redis-deployment',
       async serverStop() {
         await (await deployment?.catch(() => undefined))?.close();

@@ -6,6 +6,7 @@ export * from '../src/index.js';
 export { SseChat } from './sse-chat.js';
 export { SseMessage } from './sse-message.js';
 export { defineElement } from './define-element.js';
+export type { Highlighter } from './markdown-view.js';
 export { DEFAULT_STRINGS, describeError, type SseChatStrings } from './strings.js';
 export type {
   ChatMessage,

@@ -6,6 +6,11 @@
  * animation frame: completed blocks are sanitized and inserted once, and only the nodes of
  * the open tail are replaced. While the page is hidden there are no frames, so the update
  * runs in a microtask instead (once per network read, not per event).
+ *
+ * Every code block gets a copy button (`part="code-copy"`) as it appears, streaming or not; it
+ * copies the code's text, never its HTML. A `highlight` function runs once per *finished* code
+ * block (an open one shows plain code: no flicker, no cost per token), and its HTML goes
+ * through the same sanitizer as everything else.
  */
 import {
   createIncrementalMarkdown,
@@ -16,6 +21,21 @@ import { sanitizeToFragment } from '../src/markdown/sanitize.js';
 
 /** Completed block elements per page. */
 const PAGE_SIZE = 32;
+/** How long a copy button says "Copied". */
+const COPIED_MS = 2000;
+
+/**
+ * Highlights one finished code block: returns HTML for the inside of its `<code>` (sanitized
+ * before it is shown), or a promise of it. `language` is the fence's info word, or `''`.
+ */
+export type Highlighter = (code: string, language: string) => string | Promise<string>;
+
+export interface MarkdownViewOptions {
+  /** The copy buttons' words, read when they are made or pressed. */
+  labels?: () => { copy: string; copied: string };
+  /** The highlighter, read when a code block finishes. */
+  highlight?: () => Highlighter | undefined;
+}
 
 export class MarkdownView {
   readonly #container: HTMLElement;
@@ -34,8 +54,15 @@ export class MarkdownView {
   /** marked threw once: from then on the text is shown as plain text. */
   #plain = false;
 
-  constructor(container: HTMLElement) {
+  readonly #options: MarkdownViewOptions;
+
+  constructor(container: HTMLElement, options: MarkdownViewOptions = {}) {
     this.#container = container;
+    this.#options = options;
+    container.addEventListener('click', (event) => {
+      const button = (event.target as Element | null)?.closest?.('.code-copy');
+      if (button instanceof HTMLButtonElement) void this.#copy(button);
+    });
   }
 
   get text(): string {
@@ -125,8 +152,8 @@ export class MarkdownView {
     if (open && !open.restart && this.#open && !update.reset && !update.committed) {
       // A long list or table: frozen children are appended once, only the open one is replaced.
       for (const node of this.#open.live) node.remove();
-      this.#open.element.append(...children(open, open.frozen));
-      this.#open.live = children(open, open.live);
+      this.#open.element.append(...this.#decorateAll(children(open, open.frozen)));
+      this.#open.live = this.#decorateAll(children(open, open.live));
       this.#open.element.append(...this.#open.live);
       return;
     }
@@ -137,25 +164,87 @@ export class MarkdownView {
     }
     for (const node of this.#tail) node.remove();
     this.#open = undefined;
-    if (update.committed) this.#commit(sanitizeToFragment(update.committed));
+    if (update.committed) this.#commit(this.#decorate(sanitizeToFragment(update.committed), true));
     // A container's parts when they start (`frozen` then holds every frozen child); any
     // other time the whole tail (a later step's `frozen` holds only the new children).
     const parts = open?.restart ? open : undefined;
-    const tail = sanitizeToFragment(parts ? parts.head + parts.frozen + parts.close : update.tail);
+    const tail = this.#decorate(sanitizeToFragment(parts ? parts.head + parts.frozen + parts.close : update.tail));
     this.#tail = [...tail.childNodes];
     if (parts) {
       const element = containerElement(tail, parts.kind);
       if (element) {
-        const live = children(parts, parts.live);
+        const live = this.#decorateAll(children(parts, parts.live));
         element.append(...live);
         this.#open = { element, live };
       } else {
         // Not the shape expected (it always is): show the tail whole.
-        tail.replaceChildren(sanitizeToFragment(update.tail));
+        tail.replaceChildren(this.#decorate(sanitizeToFragment(update.tail)));
         this.#tail = [...tail.childNodes];
       }
     }
     this.#container.append(tail);
+  }
+
+  /**
+   * Gives each code block of freshly sanitized HTML its copy button, and highlights it once
+   * `finished`. The button is ours, added after sanitizing: no server text makes it.
+   */
+  #decorate<T extends ParentNode>(root: T, finished = false): T {
+    for (const pre of root.querySelectorAll('pre')) {
+      const code = pre.querySelector(':scope > code');
+      if (!code) continue;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'code-copy';
+      button.setAttribute('part', 'code-copy');
+      button.textContent = this.#labels().copy;
+      pre.prepend(button);
+      if (finished) this.#highlight(code);
+    }
+    return root;
+  }
+
+  #decorateAll(nodes: ChildNode[]): ChildNode[] {
+    for (const node of nodes) if (node instanceof Element) this.#decorate(node);
+    return nodes;
+  }
+
+  #labels(): { copy: string; copied: string } {
+    return this.#options.labels?.() ?? { copy: 'Copy', copied: 'Copied' };
+  }
+
+  /** Copies the code of a copy button's block, as text, and says so on the button for a moment. */
+  async #copy(button: HTMLButtonElement): Promise<void> {
+    const code = button.parentElement?.querySelector(':scope > code');
+    try {
+      await navigator.clipboard.writeText(code?.textContent ?? '');
+    } catch (error) {
+      console.warn('sse-chat: could not copy the code:', error);
+      return;
+    }
+    button.textContent = this.#labels().copied;
+    button.dataset.copied = '';
+    setTimeout(() => {
+      button.textContent = this.#labels().copy;
+      delete button.dataset.copied;
+    }, COPIED_MS);
+  }
+
+  /** Runs the highlighter on a finished code block; its HTML replaces the code's, sanitized. */
+  #highlight(code: Element): void {
+    const highlight = this.#options.highlight?.();
+    if (!highlight) return;
+    const source = code.textContent ?? '';
+    const language = /(?:^|\s)language-(\S+)/.exec(code.className)?.[1] ?? '';
+    const warn = (error: unknown) => console.warn('sse-chat: the highlight function failed:', error);
+    try {
+      void Promise.resolve(highlight(source, language)).then((html) => {
+        // A block re-rendered meanwhile (its text replaced) is not this one any more.
+        if (typeof html === 'string' && code.textContent === source) code.replaceChildren(sanitizeToFragment(html));
+      }, warn);
+    } catch (error) {
+      warn(error);
+    }
   }
 
   #commit(blocks: DocumentFragment): void {

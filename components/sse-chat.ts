@@ -5,6 +5,7 @@ import type { ChatRequestBuilder } from '../src/chat-request.js';
 import { DEFAULT_CONFIG, type StatusDetail, type StreamStats } from '../src/stream-types.js';
 import type { HistoryMessage } from '../src/history.js';
 import { randomId } from '../src/random-id.js';
+import type { Highlighter } from './markdown-view.js';
 import { VERSION } from '../src/version.js';
 import type { CustomProtocol } from '../src/protocols/index.js';
 import type { ProtocolName, StreamStatus } from '../src/types.js';
@@ -93,6 +94,8 @@ export class SseChat extends LitElement {
     fetch: { attribute: false },
     request: { attribute: false },
     strings: { attribute: false },
+    highlight: { attribute: false },
+    highlightStyles: { attribute: false },
     status: { reflect: true },
     retryAttempt: { type: Number, reflect: true, attribute: 'retry-attempt' },
     retryMax: { type: Number, reflect: true, attribute: 'retry-max' },
@@ -166,6 +169,13 @@ export class SseChat extends LitElement {
   request?: ChatRequestBuilder;
   /** UI strings; pass only the ones to change. */
   strings: Partial<SseChatStrings> = {};
+  /**
+   * Highlights code in answers: `(code, language) => html` (or a promise of it), called once per
+   * finished code block; its HTML is sanitized like everything else (README: highlight.js, Shiki).
+   */
+  highlight?: Highlighter;
+  /** CSS for the highlighter's output (its theme), added to every message (see `<sse-message>`). */
+  highlightStyles?: string;
 
   /** `idle`, `connecting`, `streaming`, `reconnecting`, `done`, `error` or `stopped`; reflected for CSS and the host page. Set by the element. */
   status: StreamStatus = 'idle';
@@ -407,6 +417,8 @@ export class SseChat extends LitElement {
               status=${entry.status}
               theme=${ifDefined(this.theme)}
               .strings=${strings}
+              .highlight=${this.highlight}
+              .highlightStyles=${this.highlightStyles}
               .think=${entry.think}
               .answer=${entry.answer}
             ></sse-message>`,

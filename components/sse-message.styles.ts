@@ -71,6 +71,33 @@ const markdown = css`
     background: none;
     padding: 0;
   }
+  .markdown pre {
+    position: relative;
+  }
+  .code-copy {
+    position: absolute;
+    top: 4px;
+    inset-inline-end: 4px;
+    font: inherit;
+    font-size: 0.75em;
+    color: var(--_muted);
+    background: var(--_bg, transparent);
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    padding: 1px 6px;
+    cursor: pointer;
+    opacity: 0.75;
+    user-select: none;
+  }
+  .code-copy:hover,
+  .code-copy:focus-visible,
+  .code-copy[data-copied] {
+    opacity: 1;
+  }
+  .code-copy:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 1px;
+  }
   .markdown table {
     border-collapse: collapse;
     display: block;

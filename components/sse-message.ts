@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { BlockName } from '../src/types.js';
 import { VERSION } from '../src/version.js';
 import type { MessageStatus } from './events.js';
-import { MarkdownView } from './markdown-view.js';
+import { MarkdownView, type Highlighter, type MarkdownViewOptions } from './markdown-view.js';
 import { DEFAULT_STRINGS, type SseChatStrings } from './strings.js';
 import { styles } from './sse-message.styles.js';
 
@@ -23,6 +23,7 @@ import { styles } from './sse-message.styles.js';
  * @csspart think-summary - The think block's summary ("Thinking…", "Thought for 4 s").
  * @csspart think-body - The think block's rendered markdown.
  * @csspart answer - The answer's rendered markdown (the text, for user messages).
+ * @csspart code-copy - The copy button in the corner of each code block (copies the code as text).
  *
  * @cssprop [--sse-chat-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
  * @cssprop [--sse-chat-font-size=15px] - Base font size.
@@ -44,6 +45,8 @@ export class SseMessage extends LitElement {
     status: { reflect: true },
     theme: { reflect: true },
     strings: { attribute: false },
+    highlight: { attribute: false },
+    highlightStyles: { attribute: 'highlight-styles' },
     thinking: { type: Boolean, reflect: true },
     hasThink: { state: true, attribute: false },
     thinkOpen: { state: true, attribute: false },
@@ -63,6 +66,20 @@ export class SseMessage extends LitElement {
 
   /** UI strings (see `<sse-chat>`'s `strings`); pass only the ones to change. */
   strings: Partial<SseChatStrings> = {};
+
+  /**
+   * Highlights code: `(code, language) => html` (or a promise of it), called once per finished
+   * code block; its HTML is sanitized like everything else. An open block shows plain code.
+   */
+  highlight?: Highlighter;
+
+  /**
+   * CSS for the highlighter's output (a highlight.js or Shiki theme), added to the message's
+   * shadow root, which a page's stylesheets do not reach. Inline `style` attributes are removed
+   * by the sanitizer, so highlighters must colour with classes.
+   */
+  highlightStyles?: string;
+  #highlightSheet: CSSStyleSheet | undefined;
 
   /** Present while the think block is the one streaming. */
   thinking = false;
@@ -112,23 +129,41 @@ export class SseMessage extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('highlightStyles')) this.#adoptHighlightStyles();
     // The author decides what renders (a reader's text as is, an answer as markdown with a
     // think block): an element reused for another author renders its text afresh.
     if (changed.has('author') && changed.get('author') !== undefined) this.#mountViews();
+  }
+
+  #adoptHighlightStyles(): void {
+    const root = this.renderRoot as ShadowRoot;
+    if (!this.#highlightSheet && !this.highlightStyles) return;
+    this.#highlightSheet ??= new CSSStyleSheet();
+    this.#highlightSheet.replaceSync(this.highlightStyles ?? '');
+    if (!root.adoptedStyleSheets.includes(this.#highlightSheet)) {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.#highlightSheet];
+    }
   }
 
   /** Puts the text into the rendered blocks: markdown views for answers, plain text for the reader. */
   #mountViews(): void {
     for (const view of Object.values(this.#views)) view?.dispose();
     this.#views = {};
+    const options: MarkdownViewOptions = {
+      labels: () => {
+        const strings = this.#strings();
+        return { copy: strings.copyCode, copied: strings.copied };
+      },
+      highlight: () => this.highlight,
+    };
     if (this.thinkBody) {
-      this.#views.think = new MarkdownView(this.thinkBody);
+      this.#views.think = new MarkdownView(this.thinkBody, options);
       this.#views.think.replace(this.#text.think);
     }
     if (this.author === 'user') {
       this.answerBody!.replaceChildren(this.#text.answer);
     } else {
-      this.#views.answer = new MarkdownView(this.answerBody!);
+      this.#views.answer = new MarkdownView(this.answerBody!, options);
       this.#views.answer.replace(this.#text.answer);
     }
     if (this.status !== 'streaming') this.#endViews();

@@ -22,6 +22,9 @@ export interface SseChatStrings {
   thinking: string;
   thoughtFor: (seconds: number) => string;
   thoughts: string;
+  /** The copy button of a code block, and what it says once it copied. */
+  copyCode: string;
+  copied: string;
   connecting: string;
   streaming: string;
   polling: string;
@@ -52,6 +55,8 @@ export const DEFAULT_STRINGS: SseChatStrings = {
   thinking: 'Thinking…',
   thoughtFor: (seconds) => `Thought for ${seconds} s`,
   thoughts: 'Thoughts',
+  copyCode: 'Copy',
+  copied: 'Copied',
   connecting: 'Connecting…',
   streaming: 'Answering…',
   polling: 'Answering (over polling: the network blocks live streams)…',

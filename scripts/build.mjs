@@ -248,6 +248,26 @@ export async function buildAll({ quiet = false } = {}) {
     }),
     build({ ...bundleOptions('esm'), sourcemap: true }),
     build({ ...bundleOptions('iife'), sourcemap: true }),
+    // The demo page's code highlighting: highlight.js (a dev dependency, in no bundle of the
+    // package) and its GitHub themes as text, one module the page imports.
+    build({
+      absWorkingDir: root,
+      stdin: {
+        contents: [
+          "export { default as hljs } from 'highlight.js/lib/common';",
+          "export { default as light } from 'highlight.js/styles/github.min.css';",
+          "export { default as dark } from 'highlight.js/styles/github-dark.min.css';",
+        ].join('\n'),
+        resolveDir: root,
+      },
+      bundle: true,
+      format: 'esm',
+      minify: true,
+      target: TARGET,
+      loader: { '.css': 'text' },
+      outfile: 'dist/demo/highlight.js',
+      logLevel: 'warning',
+    }),
   ]);
   moveStrictIntoIife(new URL('../dist/sse-chat.iife.js', import.meta.url));
   for (const name of ['sse-chat.iife.js', 'sse-chat.js'])

@@ -8,6 +8,12 @@ declare module '*/custom-elements.json' {
   export default manifest;
 }
 
+/** Vite's `?inline` import: a stylesheet's text (the Storybook's highlight.js theme). */
+declare module '*.css?inline' {
+  const css: string;
+  export default css;
+}
+
 /** Vite's `?raw` import: a file's text (the protocol stories' recorded streams). */
 declare module '*?raw' {
   const text: string;

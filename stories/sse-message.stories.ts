@@ -11,6 +11,8 @@ import type { MessageStatus } from '../components/events.js';
 import type { SseMessage } from '../components/sse-message.js';
 import type { BlockName } from '../src/types.js';
 import { controlsOnly } from './controls.js';
+import hljs from 'highlight.js/lib/common';
+import hljsTheme from 'highlight.js/styles/github.min.css?inline';
 import { ANSWER, QUESTION, THINK, chunked } from './fixtures.js';
 
 interface MessageArgs {
@@ -83,6 +85,51 @@ export const Answer: Story = {
       expect(part(message, 'answer').querySelector('pre code')?.textContent).toMatch(/Last-Event-ID: 42/),
     );
     await expect(part(message, 'answer').querySelector('strong')?.textContent).toBe('sequence number');
+  },
+};
+
+const CODE_ANSWER = `Resuming by hand:
+
+\`\`\`ts
+const res = await fetch(url, { headers: { 'Last-Event-ID': String(lastSeq) } });
+if (res.status === 204) return; // nothing left to send
+\`\`\`
+
+And the server side:
+
+\`\`\`python
+def resume(offset: int):
+    return [e for e in log if e.seq > offset]
+\`\`\`
+`;
+
+/**
+ * Code highlighted through the \`highlight\` hook with highlight.js (a dev dependency: it is in
+ * no bundle of the package), its theme given as \`highlightStyles\`; each block has its copy button.
+ */
+export const HighlightedCode: Story = {
+  args: { think: '', answer: CODE_ANSWER },
+  render: (args) =>
+    html`<div style="max-width: 720px">
+      <sse-message
+        author="assistant"
+        status="done"
+        .highlight=${(code: string, language: string) =>
+          (hljs.getLanguage(language) ? hljs.highlight(code, { language }) : hljs.highlightAuto(code)).value}
+        .highlightStyles=${hljsTheme}
+        .answer=${args.answer}
+      ></sse-message>
+    </div>`,
+  async play({ canvasElement }) {
+    const message = await messageIn(canvasElement);
+    await waitFor(
+      () => expect(part(message, 'answer').querySelectorAll('pre code .hljs-keyword').length).toBeGreaterThan(1),
+      {
+        timeout: STATE_TIMEOUT,
+      },
+    );
+    await expect(part(message, 'answer').querySelectorAll('[part="code-copy"]')).toHaveLength(2);
+    await expect(part(message, 'answer').querySelector('pre code')?.textContent).toMatch(/Last-Event-ID/);
   },
 };
 

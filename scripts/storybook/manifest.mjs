@@ -62,7 +62,8 @@ export function checkManifest() {
       cssProperties: Object.keys(tokens),
     },
     'sse-message': {
-      source: 'components/sse-message.ts',
+      // The code blocks' copy buttons are made by the markdown view it renders with.
+      source: ['components/sse-message.ts', 'components/markdown-view.ts'],
       attributes: ['author', 'status', 'thinking', 'theme'],
       properties: ['think', 'answer', 'strings'],
       methods: ['appendText', 'flush'],
@@ -117,8 +118,13 @@ export function checkManifest() {
     reportList(tag, 'events (@fires) with types', badEvents, events.length);
 
     const parts = new Set((element.cssParts ?? []).map((p) => p.name));
-    const source = readFileSync(join(root, want.source), 'utf8');
-    const rendered = new Set([...source.matchAll(/\bpart="([a-z-]+)"/g)].map((m) => m[1] ?? ''));
+    const source = [want.source]
+      .flat()
+      .map((file) => readFileSync(join(root, file), 'utf8'))
+      .join('\n');
+    const rendered = new Set(
+      [...source.matchAll(/\bpart="([a-z-]+)"|setAttribute\('part', '([a-z-]+)'\)/g)].map((m) => m[1] ?? m[2] ?? ''),
+    );
     const badParts = [
       ...[...rendered].filter((p) => !parts.has(p)).map((p) => `undocumented ${p}`),
       ...[...parts].filter((p) => !rendered.has(p)).map((p) => `stale ${p}`),

@@ -63,6 +63,10 @@ describe('the demo page (index.html)', () => {
     const server = await expectFullAnswer(chat);
     expect(server.answer.length, 'the demo asks for a long answer').to.be.greaterThan(6000);
     expect(chat.stats.duplicatesDropped, 'the replayed events were dropped').to.be.greaterThan(0);
+    // The demo highlights code through the widget's hook (highlight.js), each finished block once.
+    const last = [...chat.shadowRoot!.querySelectorAll('sse-message')].at(-1)!;
+    await waitUntil(() => last.shadowRoot!.querySelector('pre code [class^="hljs-"]'), 'the code was not highlighted');
+    expect(last.shadowRoot!.querySelectorAll('pre [part="code-copy"]').length).to.be.greaterThan(0);
     const integrity = byId(page, 'integrity');
     await waitUntil(() => integrity.dataset.ok !== undefined, 'the integrity check did not run');
     expect(integrity.dataset.ok).to.equal('true');
