@@ -300,6 +300,12 @@ export class SseChat extends LitElement {
   }
 
   #onKeyDown(event: KeyboardEvent): void {
+    // Escape stops the answer streaming now (as the stop button does); otherwise it is the page's.
+    if (event.key === 'Escape' && this.#answers.busy && !event.isComposing) {
+      event.preventDefault();
+      this.stop();
+      return;
+    }
     if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
     // Enter that confirms an IME composition (Japanese, Chinese, Korean…) is not a send.
     if (event.isComposing || event.keyCode === 229) return;

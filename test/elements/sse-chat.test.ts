@@ -363,6 +363,19 @@ describe('<sse-chat>', () => {
       expect(h.input.value).to.equal('日本');
     });
 
+    it('stops a streaming answer on Escape in the text box (the server told), and leaves Escape alone otherwise', async () => {
+      const h = await chatFixture({ endpoint: chatUrl('', { chunk_ms: 20 }), 'stop-endpoint': '/api/stop' });
+      expect(h.key('Escape').defaultPrevented, 'nothing streams: not ours').to.equal(false);
+      const sent = h.chat.send('stop me with Escape');
+      await until(() => h.lastText().length > 5, 10000, 'some text');
+      expect(h.key('Escape', { isComposing: true }).defaultPrevented, 'an IME cancelling').to.equal(false);
+      expect(h.key('Escape').defaultPrevented).to.equal(true);
+      await sent;
+      expect(h.chat.status).to.equal('stopped');
+      const id = h.chat.messages.at(-1)!.id;
+      await until(async () => (await debugMessage(id)).stopped, 5000, 'server told to stop');
+    });
+
     it('sends with the send button, and not at all when disabled', async () => {
       const h = await chatFixture();
       h.chat.disabled = true;
