@@ -4,75 +4,12 @@
  * and split at every byte; the rules are then checked one by one on small streams.
  */
 import { expect } from '@open-wc/testing';
-import { createEventStreamDecoder } from '../../src/event-stream.js';
-import { createMessageModel } from '../../src/message-model.js';
 import { REDACTED_THINKING } from '../../src/protocols/anthropic.js';
 import { createAdapter, shouldDecodeEscapes } from '../../src/protocols/index.js';
-import type { BlockOp, NamedEvent, SseMessage } from '../../src/types.js';
-import { msg } from '../helpers/adapters.js';
+import type { SseMessage } from '../../src/types.js';
+import { decodeEventStream as decode, msg, runUntilEnd as run } from '../helpers/adapters.js';
 import { mismatches } from '../helpers/splits.js';
 import { VENDOR_FIXTURES, fixtureBytes, type VendorProtocol } from '../helpers/vendor-fixtures.js';
-
-interface Run {
-  think: string;
-  answer: string;
-  end: Extract<BlockOp, { op: 'finish' | 'error' }> | undefined;
-  named: NamedEvent[];
-  warnings: string[];
-  seqs: Array<number | undefined>;
-  /** The adapter's `atResumePoint` and `complete` after each parsed event. */
-  atResumePoint: boolean[];
-  complete: boolean[];
-}
-
-/** Runs messages through a fresh adapter and a message model as the controller does: up to the first end op. */
-function run(protocol: VendorProtocol, messages: SseMessage[]): Run {
-  const warnings: string[] = [];
-  const adapter = createAdapter(protocol, { warn: (m) => warnings.push(m) });
-  const model = createMessageModel({ decodeEscapes: shouldDecodeEscapes(protocol, 'auto') });
-  const out: Run = {
-    think: '',
-    answer: '',
-    end: undefined,
-    named: [],
-    warnings,
-    seqs: [],
-    atResumePoint: [],
-    complete: [],
-  };
-  for (const message of messages) {
-    if (out.end) break;
-    const event = adapter.parse(message);
-    if (!event) continue;
-    out.seqs.push(event.seq);
-    if (event.named) out.named.push(event.named);
-    else
-      for (const op of adapter.apply(event)) {
-        if (op.op === 'finish' || op.op === 'error') {
-          out.end = op;
-          break;
-        }
-        model.apply(op);
-      }
-    out.atResumePoint.push(adapter.atResumePoint);
-    out.complete.push(adapter.complete);
-  }
-  if (!out.end) for (const op of adapter.end()) if (op.op === 'append') model.apply(op);
-  model.end();
-  return { ...out, think: model.think, answer: model.answer };
-}
-
-/** The events of an event-stream body fed in pieces (an id-only block as the empty message the controller sees). */
-function decode(pieces: Uint8Array[]): SseMessage[] {
-  const messages: SseMessage[] = [];
-  const decoder = createEventStreamDecoder({
-    onEvent: (message) => messages.push(message),
-    onIdOnly: (id) => messages.push({ id, event: '', data: '' }),
-  });
-  for (const piece of pieces) decoder.feed(piece);
-  decoder.end();
-  return messages;
-}
 
 const aiSdk = (...parts: Array<Record<string, unknown> | string>) =>
   parts.map((part) => msg(typeof part === 'string' ? part : JSON.stringify(part)));
