@@ -75,10 +75,14 @@ export function createSseChatServer(options = {}) {
         producer: producer ?? scriptedProducer({ chunkMs }),
       })
     : createScriptedStore({ producer, chunkMs, retentionMs, maxJobs, now, setTimer, clearTimer });
-  /** @type {WeakMap<Job, string>} the fault plan given when a job was created */
-  const plans = new WeakMap();
-  /** @type {WeakMap<Job, import('./faults.js').Fault[]>} faults queued for a job's next requests */
-  const queued = new WeakMap();
+  // Fault state by message id, not by answer object: the Redis store gives a new object per
+  // request. Kept for the last FAULT_STATE_LIMIT answers.
+  /** @type {Map<string, string>} the fault plan given when an answer was created */
+  const plans = new Map();
+  /** @type {Map<string, import('./faults.js').Fault[]>} faults queued for an answer's next requests */
+  const queued = new Map();
+  /** @type {Map<string, number>} requests made for each answer (its connection index, on any store) */
+  const requests = new Map();
 
   // The scripted answer in other wire formats, for the demo's protocol picker (vendor-stream.js).
   const vendor = createVendorRoute({ track: (res) => api.track(res), chunkMs });
@@ -108,9 +112,12 @@ export function createSseChatServer(options = {}) {
    * @type {import('./lib/handler.js').ConnectionHook}
    */
   function playFault({ answer: job, query, created, record, res }) {
-    if (created && query.faults) plans.set(job, query.faults);
-    const plan = parseFaultPlan(query.faults ?? plans.get(job));
-    const fault = queued.get(job)?.shift() ?? faultAt(plan, record.index);
+    const id = job.messageId;
+    if (created && query.faults) remember(plans, id, query.faults);
+    const index = requests.get(id) ?? record.index;
+    remember(requests, id, index + 1);
+    const plan = parseFaultPlan(query.faults ?? plans.get(id));
+    const fault = queued.get(id)?.shift() ?? faultAt(plan, index);
     record.fault = fault.entry;
     if (fault.hang) {
       api.track(res);
@@ -152,7 +159,7 @@ export function createSseChatServer(options = {}) {
       return;
     }
     const job = await api.requireAnswer(typeof body.message_id === 'string' ? body.message_id : undefined);
-    if (next) queued.set(job, [...(queued.get(job) ?? []), ...parseFaultPlan(next)]);
+    if (next) remember(queued, job.messageId, [...(queued.get(job.messageId) ?? []), ...parseFaultPlan(next)]);
     const broken = api.streams(job).filter((stream) => stream.open());
     for (const stream of broken) {
       if (body.action === 'stall') stream.stall();
@@ -198,6 +205,22 @@ export function createSseChatServer(options = {}) {
     jobs: /** @type {import('./lib/memory-store.js').JobStore} */ (/** @type {unknown} */ (jobs)),
     close: api.close,
   };
+}
+
+/** How many answers' fault state the reference server keeps (the oldest go first). */
+const FAULT_STATE_LIMIT = 10_000;
+
+/**
+ * Sets a key of a map that keeps at most FAULT_STATE_LIMIT keys, most recently set last.
+ * @template V
+ * @param {Map<string, V>} map
+ * @param {string} key
+ * @param {V} value
+ */
+function remember(map, key, value) {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > FAULT_STATE_LIMIT) map.delete(/** @type {string} */ (map.keys().next().value));
 }
 
 /** @typedef {ReturnType<typeof createSseChatServer>} SseChatServer */

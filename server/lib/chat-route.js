@@ -19,8 +19,8 @@ import { streamJob } from './stream.js';
  * @param {import('./handler.js').ChatHandlerOptions['requestOptions']} options.requestOptions
  * @param {import('./handler.js').ConnectionHook} [options.connection]
  * @param {(res: Response) => void} options.track  registers a response that close() destroys
- * @param {WeakMap<Answer, Set<import('./stream.js').StreamHandle>>} options.streams  each answer's
- *   open streams, kept here and read by the handler's `streams(answer)`
+ * @param {Map<string, Set<import('./stream.js').StreamHandle>>} options.streams  each answer's
+ *   open streams by message id, kept here and read by the handler's `streams(answer)`
  * @returns {import('./handler.js').Handler}
  */
 export function createChatRoute({ store, pingMs, requestOptions, connection, track, streams }) {
@@ -79,9 +79,13 @@ export function createChatRoute({ store, pingMs, requestOptions, connection, tra
     }
     track(res);
     const handle = streamJob({ res, job: answer, offset, fault, pingMs: streamPingMs, record });
-    const answerStreams = streams.get(answer) ?? new Set();
-    streams.set(answer, answerStreams.add(handle));
-    res.on('close', () => answerStreams.delete(handle));
+    const { messageId: id } = answer;
+    streams.set(id, (streams.get(id) ?? new Set()).add(handle));
+    res.on('close', () => {
+      const open = streams.get(id);
+      open?.delete(handle);
+      if (open?.size === 0) streams.delete(id);
+    });
   };
 }
 

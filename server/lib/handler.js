@@ -118,8 +118,11 @@ export function createChatHandler(options) {
   const snapshot = store.snapshot ?? ((answer) => jobSnapshot(/** @type {import('./memory-store.js').Job} */ (answer)));
   /** @type {Set<Response>} responses still open, destroyed by close() */
   const open = new Set();
-  /** @type {WeakMap<Answer, Set<import('./stream.js').StreamHandle>>} an answer's open streams */
-  const streams = new WeakMap();
+  /**
+   * @type {Map<string, Set<import('./stream.js').StreamHandle>>} the open streams of each answer,
+   *   by message id (a store kept elsewhere gives a new answer object per request)
+   */
+  const streams = new Map();
 
   const chat = createChatRoute({ store, pingMs, requestOptions, connection, track, streams });
   const handle = createRouter({
@@ -196,7 +199,7 @@ export function createChatHandler(options) {
      * @param {Answer} answer
      * @returns {import('./stream.js').StreamHandle[]}
      */
-    streams: (answer) => [...(streams.get(answer) ?? [])],
+    streams: (answer) => [...(streams.get(answer.messageId) ?? [])],
     /**
      * An answer's texts so far and the seq they end at.
      * @param {Answer} answer

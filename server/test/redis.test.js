@@ -283,3 +283,33 @@ test('Redis restarted mid-answer: the streams end, requests get a clear error, n
     assert.equal(texts.answer, scriptFor('after the restart', { size: 500 }).answer);
   }
 });
+
+test('the fault tools of the reference server work on Redis: a plan cuts its first request only, chaos breaks an open stream', async () => {
+  const [a] = instances;
+  const messageId = newId();
+  const prompt = 'faults on redis';
+  const first = await readEvents(
+    `${a.base}/chat?size=2000&chunk_ms=2&faults=cut:1500&message_id=${messageId}`,
+    post(messageId, prompt),
+  );
+  assert.equal(first.ended, 'error', 'the plan cut the first request');
+  const lastId = String(first.events.at(-1)?.id ?? 0);
+  const rest = await readEvents(`${a.base}/chat?faults=cut:1500&message_id=${messageId}`, {
+    headers: { accept: 'text/event-stream', 'last-event-id': lastId },
+  });
+  assert.equal(rest.ended, 'end', 'the resume is the plan’s second request: not cut');
+  const expected = scriptFor(prompt, { size: 2000 });
+  const texts = decodeTexts([...first.events, ...rest.events].filter((event) => event.event === null));
+  assert.equal(texts.answer, expected.answer);
+
+  const other = newId();
+  const stream = readEvents(`${a.base}/chat?size=20000&chunk_ms=10&message_id=${other}`, post(other, 'chaos'));
+  await waitFor(async () => (await debug(a.base, other)).events >= 5, 5000);
+  const res = await fetch(`${a.base}/_debug/chaos`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ message_id: other, action: 'cut' }),
+  });
+  assert.deepEqual(await res.json(), { streams: 1 });
+  assert.equal((await stream).ended, 'error');
+});
