@@ -23,6 +23,8 @@ export interface Entry {
   offset: number;
   /** After an error or a stop: where a `resume()` continues (nothing held back there). */
   resume?: ResumePoint;
+  /** The reader's judgement of an answer (its good / bad buttons). */
+  feedback?: 'up' | 'down';
 }
 
 /** The text of an answer while it streams (it lives in the stream, not in the entry). */

@@ -35,12 +35,18 @@ export interface SseErrorDetail {
   message: ChatMessage;
 }
 export type SseEventDetail = NamedEvent;
+export interface SseFeedbackDetail {
+  /** The answer judged (`<sse-chat>` adds it; a lone `<sse-message>` sends the value alone). */
+  message?: ChatMessage;
+  value: 'up' | 'down';
+}
 
 export type SseStatusEvent = CustomEvent<SseStatusDetail>;
 export type SseMessageEvent = CustomEvent<SseMessageDetail>;
 export type SseDoneEvent = CustomEvent<SseDoneDetail>;
 export type SseErrorEvent = CustomEvent<SseErrorDetail>;
 export type SseEventEvent = CustomEvent<SseEventDetail>;
+export type SseFeedbackEvent = CustomEvent<SseFeedbackDetail>;
 
 export interface SseChatEventMap {
   'sse-status': SseStatusEvent;
@@ -48,6 +54,7 @@ export interface SseChatEventMap {
   'sse-done': SseDoneEvent;
   'sse-error': SseErrorEvent;
   'sse-event': SseEventEvent;
+  'sse-feedback': SseFeedbackEvent;
 }
 
 declare global {

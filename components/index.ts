@@ -18,6 +18,8 @@ export type {
   SseErrorEvent,
   SseEventDetail,
   SseEventEvent,
+  SseFeedbackDetail,
+  SseFeedbackEvent,
   SseMessageDetail,
   SseMessageEvent,
   SseStatusDetail,

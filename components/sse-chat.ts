@@ -10,8 +10,8 @@ import { VERSION } from '../src/version.js';
 import type { CustomProtocol } from '../src/protocols/index.js';
 import type { ProtocolName, StreamStatus } from '../src/types.js';
 import { AnswerController } from './answer-controller.js';
-import { historyEntries, newEntry, requestMessages, type Entry } from './conversation.js';
-import { emit, type ChatMessage } from './events.js';
+import { historyEntries, newEntry, requestMessages, snapshot, type Entry } from './conversation.js';
+import { emit, type ChatMessage, type SseFeedbackDetail } from './events.js';
 import { HistoryController } from './history-controller.js';
 import { ScrollFollowController } from './scroll-follow-controller.js';
 import { statusText } from './status-line.js';
@@ -40,6 +40,7 @@ const SETTINGS = Object.keys(DEFAULT_CONFIG) as Array<keyof Settings>;
  * @fires {SseDoneEvent} sse-done - An answer finished: `{message, meta}`.
  * @fires {SseErrorEvent} sse-error - An answer ended in error (once per answer): `{error, message}`.
  * @fires {SseEventEvent} sse-event - A named SSE event outside the chat protocol (`task_progress`, …): `{type, data, id}`.
+ * @fires {SseFeedbackEvent} sse-feedback - The reader judged an answer with its good / bad buttons: `{message, value: 'up' | 'down'}`.
  *
  * @csspart log - The scrolling message log (`role="log"`).
  * @csspart jump-latest - The "Jump to latest" button, shown when the reader scrolled up.
@@ -96,6 +97,8 @@ export class SseChat extends LitElement {
     strings: { attribute: false },
     highlight: { attribute: false },
     highlightStyles: { attribute: false },
+    actions: {},
+    feedbackEndpoint: { attribute: 'feedback-endpoint' },
     status: { reflect: true },
     retryAttempt: { type: Number, reflect: true, attribute: 'retry-attempt' },
     retryMax: { type: Number, reflect: true, attribute: 'retry-max' },
@@ -176,6 +179,10 @@ export class SseChat extends LitElement {
   highlight?: Highlighter;
   /** CSS for the highlighter's output (its theme), added to every message (see `<sse-message>`). */
   highlightStyles?: string;
+  /** The actions under each finished answer, space-separated: `copy`, `feedback`; empty shows none. */
+  actions = 'copy feedback';
+  /** POST URL told `{conversation_id, message_id, value}` when the reader judges an answer good (`up`) or bad (`down`). */
+  feedbackEndpoint?: string;
 
   /** `idle`, `connecting`, `streaming`, `reconnecting`, `done`, `error` or `stopped`; reflected for CSS and the host page. Set by the element. */
   status: StreamStatus = 'idle';
@@ -291,6 +298,25 @@ export class SseChat extends LitElement {
   #showHistory(messages: HistoryMessage[]): void {
     this.entries = historyEntries(messages);
     this.#answers.resumePending();
+  }
+
+  /** A message's good / bad button: told to the page with the message, and to the server. */
+  #onFeedback(event: CustomEvent<SseFeedbackDetail>): void {
+    const entry = this.entries.find((e) => e.key === (event.target as HTMLElement).dataset.key);
+    if (!entry || event.detail.message) return;
+    event.stopPropagation();
+    const { value } = event.detail;
+    entry.feedback = value;
+    emit(this, 'sse-feedback', { message: snapshot(entry), value });
+    if (!this.feedbackEndpoint) return;
+    const headers = new Headers(this.headers);
+    headers.set('content-type', 'application/json');
+    const body = { conversation_id: this.conversationId, message_id: entry.messageId, value };
+    (this.fetch ?? fetch)(new URL(this.feedbackEndpoint, location.href).href, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+    }).catch((error: unknown) => console.warn('sse-chat: could not send the feedback:', error));
   }
 
   // --- composer --------------------------------------------------------------------------
@@ -410,7 +436,7 @@ export class SseChat extends LitElement {
       tabindex="0"
       @scroll=${this.#scroll.onScroll}
     >
-      <div class="messages">
+      <div class="messages" @sse-feedback=${this.#onFeedback}>
         ${this.entries.map((entry) =>
           // One element per entry, for its life. The log only grows at its end or is replaced
           // whole (new keys), so keyed() at each index does what repeat() would, for 0.7 KB gzipped
@@ -425,6 +451,8 @@ export class SseChat extends LitElement {
               .strings=${strings}
               .highlight=${this.highlight}
               .highlightStyles=${this.highlightStyles}
+              actions=${this.actions}
+              .feedback=${entry.feedback}
               .think=${entry.think}
               .answer=${entry.answer}
             ></sse-message>`,

@@ -94,6 +94,27 @@ const markdown = css`
   .code-copy[data-copied] {
     opacity: 1;
   }
+  .actions {
+    display: flex;
+    gap: 4px;
+    margin-block-start: calc(var(--_gap) * 0.5);
+  }
+  .actions button {
+    font: inherit;
+    font-size: 0.8em;
+    color: var(--_muted);
+    background: none;
+    border: 1px solid transparent;
+    border-radius: 4px;
+    padding: 2px 6px;
+    cursor: pointer;
+  }
+  .actions button:hover,
+  .actions button[aria-pressed='true'] {
+    border-color: var(--_border);
+    color: var(--_fg);
+  }
+  .actions button:focus-visible,
   .code-copy:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 1px;

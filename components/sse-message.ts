@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { BlockName } from '../src/types.js';
 import { VERSION } from '../src/version.js';
-import type { MessageStatus } from './events.js';
+import { emit, type MessageStatus } from './events.js';
 import { MarkdownView, type Highlighter, type MarkdownViewOptions } from './markdown-view.js';
 import { DEFAULT_STRINGS, type SseChatStrings } from './strings.js';
 import { styles } from './sse-message.styles.js';
@@ -24,6 +24,12 @@ import { styles } from './sse-message.styles.js';
  * @csspart think-body - The think block's rendered markdown.
  * @csspart answer - The answer's rendered markdown (the text, for user messages).
  * @csspart code-copy - The copy button in the corner of each code block (copies the code as text).
+ * @csspart actions - The toolbar under a finished answer (`actions`).
+ * @csspart action-copy - Its button that copies the answer (markdown, and the rendered HTML).
+ * @csspart action-good - Its "good answer" button (`aria-pressed` once chosen).
+ * @csspart action-bad - Its "bad answer" button.
+ *
+ * @fires {SseFeedbackEvent} sse-feedback - The reader judged the answer: `{value: 'up' | 'down'}` (`<sse-chat>` adds the `message`).
  *
  * @cssprop [--sse-chat-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
  * @cssprop [--sse-chat-font-size=15px] - Base font size.
@@ -47,6 +53,9 @@ export class SseMessage extends LitElement {
     strings: { attribute: false },
     highlight: { attribute: false },
     highlightStyles: { attribute: 'highlight-styles' },
+    actions: {},
+    feedback: { reflect: true },
+    copied: { state: true, attribute: false },
     thinking: { type: Boolean, reflect: true },
     hasThink: { state: true, attribute: false },
     thinkOpen: { state: true, attribute: false },
@@ -80,6 +89,17 @@ export class SseMessage extends LitElement {
    */
   highlightStyles?: string;
   #highlightSheet: CSSStyleSheet | undefined;
+
+  /**
+   * The actions under a finished answer, space-separated: `copy` (the answer as markdown, and
+   * its rendered HTML as a second flavour) and `feedback` (good / bad); empty shows none.
+   */
+  actions = 'copy feedback';
+
+  /** The reader's judgement of the answer, `up` or `down`; set by the good / bad buttons. */
+  feedback?: 'up' | 'down';
+
+  private copied = false;
 
   /** Present while the think block is the one streaming. */
   thinking = false;
@@ -244,6 +264,73 @@ export class SseMessage extends LitElement {
     this.thinkOpen = (event.target as HTMLDetailsElement).open;
   }
 
+  /** Copies the answer: its markdown as text, its rendered (sanitized) HTML as `text/html`. */
+  async #copyAnswer(): Promise<void> {
+    const rendered = this.answerBody!.cloneNode(true) as HTMLElement;
+    for (const button of rendered.querySelectorAll('.code-copy')) button.remove();
+    const text = this.#text.answer;
+    try {
+      await navigator.clipboard.write([
+        new ClipboardItem({
+          'text/plain': new Blob([text], { type: 'text/plain' }),
+          'text/html': new Blob([rendered.innerHTML], { type: 'text/html' }),
+        }),
+      ]);
+    } catch (error) {
+      console.warn('sse-chat: could not copy the answer:', error);
+      return;
+    }
+    this.copied = true;
+    setTimeout(() => (this.copied = false), 2000);
+  }
+
+  /** The reader judged the answer: shown, and told to the page (`<sse-chat>` tells the server). */
+  #judge(value: 'up' | 'down'): void {
+    this.feedback = value;
+    emit(this, 'sse-feedback', { value });
+  }
+
+  #actions() {
+    const actions = this.actions.split(/\s+/);
+    if (this.author !== 'assistant' || this.status === 'streaming' || this.status === 'pending') return nothing;
+    if (!actions.includes('copy') && !actions.includes('feedback')) return nothing;
+    const strings = this.#strings();
+    return html`<div part="actions" class="actions" role="toolbar" aria-label=${strings.actions}>
+      ${
+        actions.includes('copy')
+          ? html`<button part="action-copy" type="button" @click=${this.#copyAnswer}>
+              ${this.copied ? strings.copied : strings.copy}
+            </button>`
+          : nothing
+      }
+      ${
+        actions.includes('feedback')
+          ? html`<button
+                part="action-good"
+                type="button"
+                aria-label=${strings.good}
+                title=${strings.good}
+                aria-pressed=${this.feedback === 'up'}
+                @click=${() => this.#judge('up')}
+              >
+                👍
+              </button>
+              <button
+                part="action-bad"
+                type="button"
+                aria-label=${strings.bad}
+                title=${strings.bad}
+                aria-pressed=${this.feedback === 'down'}
+                @click=${() => this.#judge('down')}
+              >
+                👎
+              </button>`
+          : nothing
+      }
+      <span class="visually-hidden" role="status">${this.copied ? strings.copied : ''}</span>
+    </div>`;
+  }
+
   /** The defaults, with what the host replaced. */
   #strings(): SseChatStrings {
     return { ...DEFAULT_STRINGS, ...this.strings };
@@ -270,6 +357,7 @@ export class SseMessage extends LitElement {
           : nothing
       }
       <div part="answer" class="markdown"></div>
+      ${this.#actions()}
     </div>`;
   }
 }

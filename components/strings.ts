@@ -22,9 +22,14 @@ export interface SseChatStrings {
   thinking: string;
   thoughtFor: (seconds: number) => string;
   thoughts: string;
-  /** The copy button of a code block, and what it says once it copied. */
+  /** The copy button of a code block, and what it (or the answer's) says once it copied. */
   copyCode: string;
   copied: string;
+  /** The toolbar under an answer, its copy button, and its good / bad buttons. */
+  actions: string;
+  copy: string;
+  good: string;
+  bad: string;
   connecting: string;
   streaming: string;
   polling: string;
@@ -57,6 +62,10 @@ export const DEFAULT_STRINGS: SseChatStrings = {
   thoughts: 'Thoughts',
   copyCode: 'Copy',
   copied: 'Copied',
+  actions: 'Answer actions',
+  copy: 'Copy answer',
+  good: 'Good answer',
+  bad: 'Bad answer',
   connecting: 'Connecting…',
   streaming: 'Answering…',
   polling: 'Answering (over polling: the network blocks live streams)…',

@@ -14,6 +14,7 @@
  *   POST     {base}/_debug/fixture   register a recorded stream to replay byte for byte (only with `faults: true`)
  *   GET|POST {base}/fixture          replay it; GET {base}/_debug/fixture: what it was asked (fixtures.js)
  *   GET|POST {base}/vendor?protocol= the scripted answer in another wire format (vendor-stream.js)
+ *   POST     {base}/feedback        the widget's good / bad buttons; GET {base}/_debug/feedback reads them
  */
 import { faultAt, faultResponse, hang, parseFaultPlan } from './faults.js';
 import { createFixtureRoutes } from './fixtures.js';
@@ -87,8 +88,9 @@ export function createSseChatServer(options = {}) {
   // The scripted answer in other wire formats, for the demo's protocol picker (vendor-stream.js).
   const vendor = createVendorRoute({ track: (res) => api.track(res), chunkMs });
   /** @type {Record<string, Handler>} keyed by `METHOD /path` */
-  const routes = { 'GET /vendor': vendor.vendor, 'POST /vendor': vendor.vendor };
+  const routes = { 'GET /vendor': vendor.vendor, 'POST /vendor': vendor.vendor, 'POST /feedback': feedback };
   if (faults) {
+    routes['GET /_debug/feedback'] = feedbackOf;
     routes['GET /_debug/message'] = debug;
     routes['POST /_debug/chaos'] = chaos;
     Object.assign(routes, createFixtureRoutes({ track: (res) => api.track(res) }));
@@ -166,6 +168,35 @@ export function createSseChatServer(options = {}) {
       else stream.cut();
     }
     sendJson(res, 200, { streams: broken.length });
+  }
+
+  /** @type {Map<string, Array<{conversation_id: unknown, value: unknown}>>} feedback by message id, in order */
+  const feedbacks = new Map();
+
+  /**
+   * `POST /feedback {conversation_id, message_id, value}`: the widget's good / bad buttons
+   * (`feedback-endpoint`); recorded, 204. A real app would store it with the answer.
+   * @param {Request} req
+   * @param {Response} res
+   */
+  async function feedback(req, res) {
+    const body = await readJson(req);
+    if (typeof body.message_id !== 'string' || (body.value !== 'up' && body.value !== 'down')) {
+      throw new HttpError(400, 'feedback is {conversation_id, message_id, value: "up" | "down"}');
+    }
+    const list = feedbacks.get(body.message_id) ?? [];
+    remember(feedbacks, body.message_id, [...list, { conversation_id: body.conversation_id, value: body.value }]);
+    sendText(res, 204, {});
+  }
+
+  /**
+   * `GET /_debug/feedback?message_id=`: the feedback recorded for an answer, oldest first.
+   * @param {Request} _req
+   * @param {Response} res
+   * @param {URL} url
+   */
+  function feedbackOf(_req, res, url) {
+    sendJson(res, 200, { feedback: feedbacks.get(queryObject(url).message_id ?? '') ?? [] });
   }
 
   /**

@@ -57,7 +57,7 @@ export function checkManifest() {
       ],
       properties: ['headers', 'body', 'fetch', 'strings', 'messages', 'stats'],
       methods: ['send', 'stop', 'resume', 'clear'],
-      events: ['sse-status', 'sse-message', 'sse-done', 'sse-error', 'sse-event'],
+      events: ['sse-status', 'sse-message', 'sse-done', 'sse-error', 'sse-event', 'sse-feedback'],
       // The messages in its shadow root read the same custom properties: it documents all.
       cssProperties: Object.keys(tokens),
     },
@@ -67,7 +67,7 @@ export function checkManifest() {
       attributes: ['author', 'status', 'thinking', 'theme'],
       properties: ['think', 'answer', 'strings'],
       methods: ['appendText', 'flush'],
-      events: [],
+      events: ['sse-feedback'],
       cssProperties: usedTokens('components/sse-message.styles.ts', tokens),
     },
   };
