@@ -4,6 +4,10 @@
  *
  * - long tasks: one `PerformanceObserver` (`longtask`, buffered) from page load on; a run
  *   counts the tasks that overlap it;
+ * - long frames: the same for the Long Animation Frames API (`long-animation-frame`: a frame
+ *   whose tasks, rendering included, took over 50 ms), when the browser has it (else the long
+ *   tasks stand in); each keeps the scripts that ran in it (function, source position,
+ *   invoker), which say where the time went;
  * - frames: a `requestAnimationFrame` loop during the run; the worst gap between two
  *   frames (or between the last frame and the end) is how long the page could not paint;
  * - progress: the received answer length is sampled (by the variant's own callbacks, at
@@ -38,6 +42,14 @@ export interface RunMetrics {
   longTaskMs: number;
   longTaskMaxMs: number;
   longTasks: number;
+  /** Long animation frames (> 50 ms) overlapping the run (`longtask` entries where the API is missing). */
+  longFrames: number;
+  longFrameMaxMs: number;
+  /** The longest blocking duration of those frames (their tasks' time over 50 ms each): > 0 means a long task. */
+  longFrameBlockingMaxMs: number;
+  longFrameKind: 'long-animation-frame' | 'longtask';
+  /** The long frames of the run, longest first (at most 5), with their scripts. */
+  longFrameDetail: LongFrame[];
   /** Worst gap between two animation frames during the run. */
   worstFrameMs: number;
   frames: number;
@@ -92,6 +104,82 @@ longTaskObserver.observe({ type: 'longtask', buffered: true });
 export function longTasksBetween(from: number, to: number): PerformanceEntry[] {
   longTaskEntries.push(...longTaskObserver.takeRecords());
   return longTaskEntries.filter((entry) => entry.startTime < to && entry.startTime + entry.duration > from);
+}
+
+// --- long animation frames -------------------------------------------------------------
+
+/** One long frame as the report shows it: when, how long, and the scripts that ran in it. */
+export interface LongFrame {
+  /** ms since the run started. */
+  at: number;
+  duration: number;
+  /** The frame's rendering: rAF callbacks, then style, layout and paint (renderStart → end), ms. */
+  renderMs: number;
+  /** Of which style, layout and paint (styleAndLayoutStart → end), ms. */
+  layoutMs: number;
+  /** The Long Animation Frames API's blocking duration: how long input would have waited, ms. */
+  blockingMs: number;
+  scripts: Array<{ ms: number; layoutMs: number; invoker: string; source: string }>;
+}
+
+/** What Chromium's `PerformanceLongAnimationFrameTiming` holds (not in TypeScript's DOM types yet). */
+interface LoafEntry extends PerformanceEntry {
+  renderStart: number;
+  styleAndLayoutStart: number;
+  blockingDuration: number;
+  scripts: Array<{
+    duration: number;
+    forcedStyleAndLayoutDuration: number;
+    invoker: string;
+    sourceFunctionName: string;
+    sourceURL: string;
+    sourceCharPosition: number;
+  }>;
+}
+
+export const LONG_FRAME_KIND: LongFrameKind = PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')
+  ? 'long-animation-frame'
+  : 'longtask';
+type LongFrameKind = RunMetrics['longFrameKind'];
+
+const longFrameEntries: PerformanceEntry[] = [];
+const longFrameObserver = new PerformanceObserver((list) => {
+  longFrameEntries.push(...list.getEntries());
+});
+longFrameObserver.observe({ type: LONG_FRAME_KIND, buffered: true });
+
+/** The long frames (over 50 ms) that overlap `[from, to]`, longest first. */
+export function longFramesBetween(from: number, to: number): PerformanceEntry[] {
+  longFrameEntries.push(...longFrameObserver.takeRecords());
+  return longFrameEntries
+    .filter((entry) => entry.duration > 50 && entry.startTime < to && entry.startTime + entry.duration > from)
+    .sort((a, b) => b.duration - a.duration);
+}
+
+/** A long frame for the report, its times relative to `t0`. */
+export function describeLongFrame(entry: PerformanceEntry, t0: number): LongFrame {
+  const loaf = entry as LoafEntry;
+  const scripts = (loaf.scripts ?? [])
+    .slice()
+    .sort((a, b) => b.duration - a.duration)
+    .slice(0, 4)
+    .map((script) => ({
+      ms: Math.round(script.duration),
+      layoutMs: Math.round(script.forcedStyleAndLayoutDuration),
+      invoker: script.invoker,
+      source: `${script.sourceFunctionName || '(anonymous)'} ${script.sourceURL.replace(/^.*\//, '')}:${script.sourceCharPosition}`,
+    }));
+  const end = entry.startTime + entry.duration;
+  const renderMs = loaf.renderStart ? end - loaf.renderStart : 0;
+  const layoutMs = loaf.styleAndLayoutStart ? end - loaf.styleAndLayoutStart : 0;
+  return {
+    at: Math.round(entry.startTime - t0),
+    duration: Math.round(entry.duration),
+    renderMs: Math.round(renderMs),
+    layoutMs: Math.round(layoutMs),
+    blockingMs: Math.round(loaf.blockingDuration ?? entry.duration - 50),
+    scripts,
+  };
 }
 
 // --- frames ----------------------------------------------------------------------------

@@ -16,8 +16,12 @@ import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 import { StreamController, type BlockChange, type StreamControllerOptions } from '../src/index.ts';
 import {
+  describeLongFrame,
   FrameWatch,
+  LONG_FRAME_KIND,
+  longFramesBetween,
   longTasksBetween,
+  nextFrame,
   Progress,
   setBodyReadHook,
   type CheckResult,
@@ -207,9 +211,12 @@ async function run(): Promise<RunMetrics> {
   progress.sample(variant.answerLength(), t1);
   frames.stop(t1);
   setBodyReadHook(undefined);
-  // Let the task that ended the run finish, so its long-task entry exists.
+  // Let the task that ended the run finish, and its frame render, so their entries exist.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await nextFrame();
   await new Promise((resolve) => setTimeout(resolve, 0));
   const tasks = longTasksBetween(t0, t1);
+  const longFrames = longFramesBetween(t0, t1);
   const { first, last } = progress.flatness();
   const events = variant.events();
   const firstChangeAt = variant.firstChangeAt() ?? progress.firstAt;
@@ -221,6 +228,11 @@ async function run(): Promise<RunMetrics> {
     longTaskMs: tasks.reduce((sum, task) => sum + task.duration, 0),
     longTaskMaxMs: tasks.reduce((max, task) => Math.max(max, task.duration), 0),
     longTasks: tasks.length,
+    longFrames: longFrames.length,
+    longFrameMaxMs: longFrames[0]?.duration ?? 0,
+    longFrameBlockingMaxMs: Math.max(0, ...longFrames.map((entry) => describeLongFrame(entry, t0).blockingMs)),
+    longFrameKind: LONG_FRAME_KIND,
+    longFrameDetail: longFrames.slice(0, 5).map((entry) => describeLongFrame(entry, t0)),
     worstFrameMs: frames.worst,
     frames: frames.frames,
     answerChars: variant.answerLength(),

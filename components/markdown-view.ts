@@ -4,8 +4,11 @@
  *
  * Appends are cheap (they only grow a string); the DOM is updated at most once per
  * animation frame: completed blocks are sanitized and inserted once, and only the nodes of
- * the open tail are replaced. While the page is hidden there are no frames, so the update
- * runs in a microtask instead (once per network read, not per event).
+ * the open tail are replaced. A frame's work is bounded: it takes the text in slices of
+ * about `SLICE` characters until `FRAME_BUDGET_MS` is spent, and leaves the rest to the next
+ * frame, so a large network read (or a long text set at once) never makes one long task.
+ * `flush()` and `end()` render everything at once. While the page is hidden there are no
+ * frames, so the update runs in a microtask instead (once per network read, not per event).
  *
  * Every code block gets a copy button (`part="code-copy"`) as it appears, streaming or not; it
  * copies the code's text, never its HTML. A `highlight` function runs once per *finished* code
@@ -21,6 +24,10 @@ import { sanitizeToFragment } from '../src/markdown/sanitize.js';
 
 /** Completed block elements per page. */
 const PAGE_SIZE = 32;
+/** The text a frame takes in one step (cut after a line end when there is one). */
+const SLICE = 2048;
+/** A frame takes another slice until it has spent this long. */
+const FRAME_BUDGET_MS = 8;
 /** How long a copy button says "Copied". */
 const COPIED_MS = 2000;
 
@@ -42,6 +49,8 @@ export class MarkdownView {
   #markdown: IncrementalMarkdown = createIncrementalMarkdown();
   /** The whole source, to start over when text is added after `end()`. */
   #source = '';
+  /** The end of the source not yet given to `#markdown` (frames take it in slices). */
+  #pending = '';
   #tail: ChildNode[] = [];
   /** While the tail is a long list or table: its `<ul>`/`<ol>`/`<tbody>`, and the open child's nodes. */
   #open: { element: Element; live: ChildNode[] } | undefined;
@@ -75,9 +84,10 @@ export class MarkdownView {
     if (this.#ended) {
       // Continued after it ended (a resume after an error): render it all again, once.
       this.#ended = false;
-      this.#markdown.reset(this.#source);
+      this.#markdown.reset();
+      this.#pending = this.#source;
     } else {
-      this.#markdown.push(text);
+      this.#pending += text;
     }
     this.#schedule();
   }
@@ -85,7 +95,8 @@ export class MarkdownView {
   replace(text: string): void {
     this.#source = text;
     this.#ended = false;
-    this.#markdown.reset(text);
+    this.#markdown.reset();
+    this.#pending = text;
     this.#schedule();
   }
 
@@ -93,13 +104,42 @@ export class MarkdownView {
   end(): void {
     this.#ended = true;
     this.#cancel();
+    this.#take(this.#pending.length);
     this.#apply(true);
   }
 
   /** Renders what is pending now instead of at the next frame. */
   flush(): void {
     this.#cancel();
+    this.#take(this.#pending.length);
     if (this.#markdown.dirty || this.#plain) this.#apply(false);
+  }
+
+  /** One frame: slices of the pending text until the budget is spent; the rest at the next frame. */
+  #frameWork(): void {
+    const deadline = performance.now() + FRAME_BUDGET_MS;
+    if (this.#plain) this.#take(this.#pending.length);
+    do {
+      if (this.#pending) {
+        let end = Math.min(this.#pending.length, SLICE);
+        if (end < this.#pending.length) {
+          // After a line end when there is one (no half-written line to complete), and never
+          // between the halves of a surrogate pair.
+          const line = this.#pending.lastIndexOf('\n', end - 1) + 1;
+          end = line > SLICE / 4 ? line : end - +/[\uD800-\uDBFF]/.test(this.#pending[end - 1] ?? '');
+        }
+        this.#take(end);
+      }
+      if (this.#markdown.dirty || this.#plain) this.#apply(false);
+    } while (this.#pending && performance.now() < deadline);
+    if (this.#pending) this.#schedule();
+  }
+
+  /** Gives the first `length` pending characters to the renderer. */
+  #take(length: number): void {
+    if (!length) return;
+    this.#markdown.push(this.#pending.slice(0, length));
+    this.#pending = this.#pending.slice(length);
   }
 
   /** Stops any scheduled update (the element left the page). */
@@ -120,7 +160,7 @@ export class MarkdownView {
     }
     this.#frame ??= requestAnimationFrame(() => {
       this.#frame = undefined;
-      this.flush();
+      this.#frameWork();
     });
   }
 

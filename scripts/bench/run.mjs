@@ -15,6 +15,12 @@ import { busyPerKb } from './stats.mjs';
  * @property {number} longTaskMs
  * @property {number} longTaskMaxMs
  * @property {number} longTasks
+ * @property {number} longFrames  long animation frames (> 50 ms) overlapping the run
+ * @property {number} longFrameMaxMs
+ * @property {number} longFrameBlockingMaxMs  the most a long frame blocked input (its tasks' time over 50 ms)
+ * @property {'long-animation-frame' | 'longtask'} longFrameKind
+ * @property {Array<{at: number, duration: number, renderMs: number, layoutMs: number, blockingMs: number,
+ *   scripts: Array<{ms: number, layoutMs: number, invoker: string, source: string}>}>} longFrameDetail
  * @property {number} worstFrameMs
  * @property {number} frames
  * @property {number} answerChars
@@ -28,6 +34,8 @@ import { busyPerKb } from './stats.mjs';
  * @property {string} [detail]
  * @property {number} [runs]  how many runs the medians are of
  * @property {number} [worstLongTaskMs]  the longest task of any of those runs
+ * @property {{longFrames: number[], longFrameMaxMs: number[], worstFrameMs: number[]}} [perRun]
+ *   each run's long frames, longest frame and worst frame gap (judged on the worst run)
  */
 
 /** In paced runs, busy time and answer length are sampled this often (for busy ms per KB). */

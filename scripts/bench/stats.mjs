@@ -39,7 +39,13 @@ export function busyPerKb(samples, total) {
  * @returns {RunResult}
  */
 export function median(runs) {
-  if (runs.length === 1) return /** @type {RunResult} */ (runs[0]);
+  if (runs.length === 1) {
+    const [r] = /** @type {[RunResult]} */ (runs);
+    return {
+      ...r,
+      perRun: { longFrames: [r.longFrames], longFrameMaxMs: [r.longFrameMaxMs], worstFrameMs: [r.worstFrameMs] },
+    };
+  }
   /** @param {(r: RunResult) => number | null} pick */
   const mid = (pick) => {
     const values = runs
@@ -73,5 +79,15 @@ export function median(runs) {
     detail: runs.find((r) => r.identical === false)?.detail,
     runs: runs.length,
     worstLongTaskMs: Math.max(...runs.map((r) => r.longTaskMaxMs)),
+    // Long frames are judged on the worst run, not the median one.
+    longFrames: Math.max(...runs.map((r) => r.longFrames)),
+    longFrameMaxMs: Math.max(...runs.map((r) => r.longFrameMaxMs)),
+    longFrameBlockingMaxMs: Math.max(...runs.map((r) => r.longFrameBlockingMaxMs)),
+    longFrameDetail: runs.reduce((a, b) => (b.longFrameMaxMs > a.longFrameMaxMs ? b : a)).longFrameDetail,
+    perRun: {
+      longFrames: runs.map((r) => r.longFrames),
+      longFrameMaxMs: runs.map((r) => r.longFrameMaxMs),
+      worstFrameMs: runs.map((r) => r.worstFrameMs),
+    },
   };
 }

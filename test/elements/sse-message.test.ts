@@ -155,6 +155,36 @@ describe('<sse-message>', () => {
     expect(answerOf(message).querySelector('table')).to.exist;
   });
 
+  it('takes a large text that arrives at once over several frames, ending as rendering it at once', async () => {
+    // 1,200 blocks (~75 KB): more than a frame takes, so frames go on until it is all shown;
+    // flush() and the end still render whatever is left at once.
+    const big = Array.from({ length: 300 }, (_, i) =>
+      [
+        `Paragraph ${i} with **bold** and \`code\`.`,
+        `- item ${i}\n- next`,
+        '```\nline\n```',
+        `| a |\n|---|\n| ${i} |`,
+      ].join('\n\n'),
+    ).join('\n\n');
+    const settled = await streamingMessage();
+    settled.appendText('answer', big);
+    for (let frame = 0; frame < 1000 && renderedHtml(answerOf(settled)) !== wholeRender(big); frame++)
+      await nextFrame();
+    expect(renderedHtml(answerOf(settled)), 'after frames').to.equal(wholeRender(big));
+    for (const end of ['flush', 'done'] as const) {
+      const message = await streamingMessage();
+      message.appendText('answer', big);
+      await nextFrame();
+      message.appendText('answer', '\n\nEnd.');
+      if (end === 'flush') message.flush();
+      else {
+        message.status = 'done';
+        await message.updateComplete;
+      }
+      expect(renderedHtml(answerOf(message)), end).to.equal(wholeRender(big + '\n\nEnd.'));
+    }
+  });
+
   it('groups finished blocks in pages the browser may skip while out of view', async () => {
     const message = await streamingMessage();
     const text = Array.from({ length: 100 }, (_, i) => `Paragraph ${i} with **bold** text.`).join('\n\n');
