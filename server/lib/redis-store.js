@@ -99,6 +99,7 @@ return lost
  * @property {() => Promise<unknown> | void} [close]
  * @property {() => Promise<unknown>} [quit]
  * @property {() => void} [destroy]
+ * @property {() => Promise<unknown>} [disconnect]  node-redis v4's `destroy`
  */
 
 /**
@@ -113,6 +114,9 @@ return lost
  *   has not renewed it for this long (default 5 s; renewed every third of it)
  * @property {() => number} [now]
  */
+
+/** How long a request waits for a Redis that has not been reached yet before it is answered 503. */
+const CONNECT_WAIT_MS = 3_000;
 
 /** The error of an answer whose producing instance stopped renewing its lease. */
 export const PRODUCER_GONE = 'the server producing this answer stopped';
@@ -238,7 +242,11 @@ export function createRedisStore(options) {
   let lastLeaseCheck = 0;
   let lastErrorLog = 0;
 
-  const ready = connect();
+  /** Set once every connection is up (the client library reconnects by itself after that). */
+  let connected = false;
+  const ready = connect().then(() => {
+    connected = true;
+  });
   ready.catch(() => {}); // reported to each request that waits for it
   const renewal = setInterval(renewLeases, Math.max(50, leaseMs / 3));
   renewal.unref?.();
@@ -311,7 +319,15 @@ export function createRedisStore(options) {
    */
   async function redisCall(fn) {
     try {
-      await ready;
+      if (!connected) {
+        // Redis not reached yet (down at start, or a wrong URL): wait a little, never forever.
+        /** @type {NodeJS.Timeout | undefined} */
+        let timer;
+        const waited = new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('could not connect')), CONNECT_WAIT_MS);
+        });
+        await Promise.race([ready, waited]).finally(() => clearTimeout(timer));
+      }
       return await fn();
     } catch (error) {
       if (error instanceof HttpError) throw error;
@@ -677,7 +693,7 @@ export function createRedisStore(options) {
       running.clear();
       followers.clear();
       try {
-        await ready;
+        if (!connected) throw new Error('never connected');
         await Promise.all(
           producing.map((id) =>
             append(id, [{ payload: { mode: 'error', message_id: id, finish_reason: PRODUCER_GONE }, final: true }]),
@@ -689,7 +705,9 @@ export function createRedisStore(options) {
       for (const c of [reader, subscriber, leaser, client]) {
         if (!c || (c === client && options.client)) continue;
         try {
-          if (c.isOpen) await (c.close?.() ?? c.quit?.());
+          // A connection still trying to reach Redis is dropped (it would retry forever).
+          if (c.isReady) await (c.close?.() ?? c.quit?.());
+          else if (c.isOpen) (c.destroy ?? c.disconnect)?.call(c);
         } catch {
           c.destroy?.();
         }

@@ -36,12 +36,12 @@ export async function freePort() {
 }
 
 /**
- * Starts redis-server on a free port (`--save '' --appendonly no`: nothing survives it).
+ * Starts redis-server on `port`, else a free one (`--save '' --appendonly no`: nothing survives it).
  * `restart()` kills it and starts a new, empty one on the same port.
  */
-export async function startRedis() {
+export async function startRedis(port = 0) {
   requireRedisServer();
-  const port = await freePort();
+  port ||= await freePort();
   /** @type {import('node:child_process').ChildProcess} */
   let child = await launch(port);
   return {

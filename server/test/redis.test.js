@@ -12,7 +12,8 @@ import { after, before, test } from 'node:test';
 import { scriptFor } from '../answer-script.js';
 import { PRODUCER_GONE } from '../lib/redis-store.js';
 import { chatBody, decodeTexts, parseSse, waitFor } from './helpers.js';
-import { roundRobin, startInstance, startRedis } from './redis.js';
+import { createChatHandler } from '../lib/index.js';
+import { freePort, roundRobin, startInstance, startRedis } from './redis.js';
 
 const LEASE_MS = 1_000;
 
@@ -312,4 +313,37 @@ test('the fault tools of the reference server work on Redis: a plan cuts its fir
   });
   assert.deepEqual(await res.json(), { streams: 1 });
   assert.equal((await stream).ended, 'error');
+});
+
+test('a Redis not reachable at start: requests get 503 in words within seconds, and answers work once it is up', async () => {
+  const port = await freePort();
+  const chat = createChatHandler({
+    answer: async function* () {
+      yield { text: 'late but whole' };
+    },
+    redis: { url: `redis://127.0.0.1:${port}`, leaseMs: LEASE_MS },
+  });
+  const server = http.createServer(chat.node);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api`;
+  /** @type {Awaited<ReturnType<typeof startRedis>> | undefined} */
+  let late;
+  try {
+    const started = Date.now();
+    const res = await fetch(`${base}/history?conversation_id=c`);
+    assert.equal(res.status, 503);
+    assert.match(/** @type {any} */ (await res.json()).error, /the answer store \(Redis\) is unavailable/);
+    assert.ok(Date.now() - started < 10_000, 'answered, not left waiting');
+    late = await startRedis(port);
+    const id = newId();
+    await waitFor(async () => {
+      const { status, events } = await readEvents(`${base}/chat?message_id=${id}`, post(id, 'late'));
+      return status === 200 && decodeTexts(events.filter((event) => event.event === null)).answer === 'late but whole';
+    }, 15_000);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await chat.close();
+    await late?.stop();
+  }
 });
