@@ -1,13 +1,15 @@
 // @ts-check
 // `npm start` as a visitor meets it: it builds, prints its URL, serves the demo, the built
 // files and the examples (and nothing else of the repo), answers through the reference
-// server — or through an OpenAI-compatible upstream when OPENAI_BASE_URL is set — and
-// stops cleanly on Ctrl+C (SIGINT).
+// server — or through an OpenAI-compatible upstream when OPENAI_BASE_URL is set, on Redis when
+// REDIS_URL is — and stops cleanly on Ctrl+C (SIGINT).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { scriptFor } from '../../server/answer-script.js';
+import { startRedis } from '../../server/test/redis.js';
 
 const start = fileURLToPath(new URL('../start.mjs', import.meta.url));
 const BOUNDED = { timeout: 90_000 };
@@ -215,5 +217,64 @@ test(
       upstream.close();
     }
     assert.equal(/** @type {{code: number | null}} */ (await demo.exited).code, 0);
+  },
+);
+
+test(
+  'with REDIS_URL, two npm start instances serve the same answers: cut on one, resumed on the other, exact',
+  BOUNDED,
+  async () => {
+    const redis = await startRedis();
+    // One after the other: each build replaces dist/, which both serve.
+    const first = await startDemo({ REDIS_URL: redis.url });
+    const second = await startDemo({ REDIS_URL: redis.url });
+    try {
+      assert.match(first.output(), /answers kept in Redis at redis:\/\/127\.0\.0\.1:\d+/);
+      const prompt = 'two instances, one answer';
+      const messageId = `start-redis-${process.pid}`;
+      const controller = new AbortController();
+      const res = await fetch(new URL('/api/chat?chunk_ms=5', first.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({
+          conversation_id: 'c',
+          message_id: messageId,
+          messages: [{ role: 'user', content: prompt }],
+        }),
+        signal: controller.signal,
+      });
+      const reader = /** @type {ReadableStream<Uint8Array>} */ (res.body).getReader();
+      const decoder = new TextDecoder();
+      let head = '';
+      while ((head.match(/\n\n/g) ?? []).length < 20)
+        head += decoder.decode((await reader.read()).value, { stream: true });
+      controller.abort(); // the network cut
+      head = head.slice(0, head.lastIndexOf('\n\n') + 2);
+      const lastId = [...head.matchAll(/^id: (\d+)$/gm)].at(-1)?.[1] ?? '0';
+      const rest = await (
+        await fetch(new URL(`/api/chat?message_id=${messageId}`, second.url), {
+          headers: { accept: 'text/event-stream', 'last-event-id': lastId },
+        })
+      ).text();
+      const items = [...(head + rest).matchAll(/^data: (.*)$/gm)]
+        .map((m) => JSON.parse(m[1] ?? '{}'))
+        .flatMap((payload) => (payload.mode === 'append' ? payload.data : []));
+      const think = items
+        .filter((item) => item.type === 'think')
+        .map((item) => item.content)
+        .join('');
+      const answer = items
+        .filter((item) => item.type === 'text')
+        .map((item) => item.content)
+        .join('');
+      const expected = scriptFor(prompt);
+      assert.equal(think, expected.think);
+      assert.equal(answer, expected.answer);
+    } finally {
+      first.child.kill('SIGINT');
+      second.child.kill('SIGINT');
+      await Promise.all([first.exited, second.exited]);
+      await redis.stop();
+    }
   },
 );
