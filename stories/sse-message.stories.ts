@@ -133,6 +133,26 @@ export const HighlightedCode: Story = {
   },
 };
 
+/**
+ * A finished answer's actions: copy (markdown and HTML) and good / bad, here judged good
+ * (`feedback="up"`, `aria-pressed` on the button); `actions` chooses which show.
+ */
+export const ActionsJudged: Story = {
+  name: 'Actions (judged good)',
+  args: { think: '' },
+  render: (args) =>
+    html`<div style="max-width: 720px">
+      <sse-message author="assistant" status="done" feedback="up" .answer=${args.answer}></sse-message>
+    </div>`,
+  async play({ canvasElement }) {
+    const message = await messageIn(canvasElement);
+    await expect(part(message, 'actions').getAttribute('role')).toBe('toolbar');
+    await expect(part(message, 'action-copy').textContent?.trim()).toBe('Copy answer');
+    await expect(part(message, 'action-good').getAttribute('aria-pressed')).toBe('true');
+    await expect(part(message, 'action-bad').getAttribute('aria-pressed')).toBe('false');
+  },
+};
+
 /** The reader's message: plain text, as typed (markup is not interpreted). */
 export const UserMessage: Story = {
   args: { author: 'user', think: '', answer: `${QUESTION}\nLine two, with <b>tags</b> that stay text.` },
