@@ -26,6 +26,18 @@ describe('the scripted answer in vendor formats (/api/vendor)', () => {
     });
   }
 
+  for (const protocol of PROTOCOLS) {
+    it(`${protocol} read with protocol="auto": the same think and answer`, async () => {
+      const h = await chatFixture({ protocol: 'auto', endpoint: `/api/vendor?protocol=${protocol}&chunk_ms=0` });
+      const text = question(`Auto ${protocol}`)[0]!.content;
+      const done = (await h.ask(text)) as SseDoneEvent;
+      const script = scriptFor(text) as { think: string; answer: string };
+      expect(done.type).to.equal('sse-done');
+      expect(done.detail.message.think).to.equal(script.think);
+      expect(done.detail.message.answer).to.equal(script.answer);
+    });
+  }
+
   it('a cut vendor stream is asked again and its text replaced, not doubled (anthropic)', async () => {
     const h = await chatFixture({ protocol: 'anthropic', endpoint: '/api/vendor?protocol=anthropic&chunk_ms=3' });
     const text = question('Vendor cut')[0]!.content;
