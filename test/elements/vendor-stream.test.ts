@@ -38,6 +38,28 @@ describe('the scripted answer in vendor formats (/api/vendor)', () => {
     });
   }
 
+  for (const protocol of PROTOCOLS.filter((p) => p !== 'text')) {
+    it(`${protocol} with model: the widget talks to it directly, in that API's request shape`, async () => {
+      // /api/vendor reads the question from the vendor's body: `messages`, Responses' `input`,
+      // the AI SDK's `parts`; a wrong shape would give another script (or none).
+      const h = await chatFixture({
+        protocol,
+        model: 'scripted-1',
+        endpoint: `/api/vendor?protocol=${protocol}&chunk_ms=0`,
+      });
+      // The script depends on the question: a question whose script differs from the empty
+      // question's, so that one read from a wrong shape (no question found) shows.
+      const empty = (scriptFor('') as { think: string }).think;
+      let text = '';
+      for (let n = 0; !text || (scriptFor(text) as { think: string }).think === empty; n++)
+        text = `Direct ${protocol} ${n}`;
+      const done = (await h.ask(text)) as SseDoneEvent;
+      const script = scriptFor(text) as { think: string; answer: string };
+      expect(done.detail.message.think).to.equal(script.think);
+      expect(done.detail.message.answer).to.equal(script.answer);
+    });
+  }
+
   it('a cut vendor stream is asked again and its text replaced, not doubled (anthropic)', async () => {
     const h = await chatFixture({ protocol: 'anthropic', endpoint: '/api/vendor?protocol=anthropic&chunk_ms=3' });
     const text = question('Vendor cut')[0]!.content;
