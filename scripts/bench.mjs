@@ -46,7 +46,12 @@
  * Options: --quick (15 KB fast + 60 KB paced), --runs=N (median of N), --baseline-cap=S,
  * --cap=S (any other run, 120 s), --pace=R (events/s of the paced case, 1000), --paced-kb=K
  * (size of the paced case, 60; 240 shows more of how the cost per KB grows, ≈ 40 s a run),
- * --only=floor,baseline,ours, --json=PATH (results as JSON).
+ * --only=floor,baseline,ours, --only-case=fast,paced,conversation,blocks (groups of cases; all by
+ * default), --json=PATH (results as JSON).
+ *
+ * The long-conversation case (scripts/bench/conversation.mjs, bench/conversation.ts): 500
+ * messages opened from `history-endpoint` (served at /bench/history), then a 15 KB answer
+ * streamed at their end, against the same messages' pre-rendered HTML set once as innerHTML.
  * Chromium: CHROME_PATH, else /usr/bin/chromium (scripts/chromium.mjs, shared with the tests).
  *
  * The parts, in scripts/bench/: options.mjs (the command line, variants and cases), server.mjs
@@ -58,6 +63,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchBlocks } from './bench/blocks.mjs';
+import { medianConversation, reportConversation, runConversation } from './bench/conversation.mjs';
 import { PROMPT, VARIANTS, WARM_UP, casesFor, parseArgs } from './bench/options.mjs';
 import { fmtMs, report } from './bench/report.mjs';
 import { chromiumPath, launch, runOnce } from './bench/run.mjs';
@@ -88,6 +94,9 @@ async function main() {
   const browserVersion = await browser.version();
   /** @type {Map<string, Partial<Record<VariantName, RunResult>>>} */
   const results = new Map();
+  /** @type {Parameters<typeof reportConversation>[0]} */
+  const conversation = {};
+  const conversationVariants = /** @type {const} */ (['floor', 'ours']).filter((v) => variants.includes(v));
   try {
     /**
      * @param {Case} c
@@ -101,7 +110,7 @@ async function main() {
         prompt: PROMPT,
         capMs: variant === 'baseline' ? options.baselineCapMs : options.capMs,
       });
-    for (const variant of variants) await once(WARM_UP, variant);
+    if (cases.length) for (const variant of variants) await once(WARM_UP, variant);
     for (const c of cases) {
       /** @type {Partial<Record<VariantName, RunResult[]>>} */
       const runs = {};
@@ -116,6 +125,23 @@ async function main() {
       }
       results.set(c.id, Object.fromEntries(Object.entries(runs).map(([v, list]) => [v, median(list)])));
     }
+    if (options.onlyCase.includes('conversation')) {
+      /** @type {Partial<Record<'ours' | 'floor', import('./bench/conversation.mjs').ConversationRun[]>>} */
+      const runs = {};
+      for (let i = 0; i < options.runs; i++) {
+        for (const variant of conversationVariants) {
+          const r = await runConversation(browser, server.origin, { variant, pace: options.pace, prompt: PROMPT });
+          (runs[variant] ??= []).push(r);
+          const run = options.runs > 1 ? ` #${i + 1}` : '';
+          const busy = `load busy ${fmtMs(r.load.busyMs)} ms${r.stream ? `, stream busy ${fmtMs(r.stream.busyMs)} ms` : ''}`;
+          console.error(`bench: conversation ${variant}${run}: ${busy}${r.error ? ` (${r.error})` : ''}`);
+        }
+      }
+      for (const variant of conversationVariants) {
+        const list = runs[variant];
+        if (list) conversation[variant] = medianConversation(list);
+      }
+    }
   } finally {
     await browser.close();
     server.close();
@@ -123,11 +149,12 @@ async function main() {
 
   console.log(`sse-chat bench — ${browserVersion}, ${options.runs} run(s) per case (median), prompt "${PROMPT}"`);
   const { capMs, baselineCapMs, pace: paceRate, only } = options;
-  report(cases, results, { capMs, baselineCapMs, paceRate, only });
-  await benchBlocks();
+  if (cases.length) report(cases, results, { capMs, baselineCapMs, paceRate, only });
+  if (options.onlyCase.includes('conversation')) reportConversation(conversation, paceRate);
+  if (options.onlyCase.includes('blocks')) await benchBlocks();
   console.log(`\n(${Math.round((Date.now() - started) / 1000)} s)`);
   if (options.json) {
-    const json = { version, cases, options, results: Object.fromEntries(results) };
+    const json = { version, cases, options, results: Object.fromEntries(results), conversation };
     writeFileSync(options.json, `${JSON.stringify(json, null, 2)}\n`);
     console.log(`results written to ${options.json}`);
   }

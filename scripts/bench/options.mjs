@@ -2,27 +2,34 @@
 /** The bench's command line, and the variants and cases it selects. */
 
 /** @typedef {'floor' | 'baseline' | 'ours'} VariantName */
+/** @typedef {'fast' | 'paced' | 'conversation' | 'blocks'} CaseGroup */
 /** @typedef {{id: string, size: number, paced: boolean}} Case */
 
 /** The same prompt for every run: the server derives the text from it (and `size`). */
 export const PROMPT = 'Benchmark: how does a long streamed answer render?';
 export const VARIANTS = /** @type {const} */ (['floor', 'ours', 'baseline']);
+/** The groups of cases `--only-case` chooses from: all of them by default. */
+export const CASE_GROUPS = /** @type {const} */ (['fast', 'paced', 'conversation', 'blocks']);
 
 /**
  * The cases: 15, 60 and 240 KB fast, then the paced one (`--quick`: 15 KB fast + paced).
- * @param {{quick: boolean, pacedKb: number}} options
+ * @param {{quick: boolean, pacedKb: number, onlyCase: CaseGroup[]}} options
  * @returns {Case[]}
  */
-export function casesFor({ quick, pacedKb }) {
+export function casesFor({ quick, pacedKb, onlyCase }) {
   const fast = (quick ? [15] : [15, 60, 240]).map((kb) => ({ id: `${kb} KB fast`, size: kb * 1000, paced: false }));
-  return [...fast, { id: `${pacedKb} KB paced`, size: pacedKb * 1000, paced: true }];
+  return [
+    ...(onlyCase.includes('fast') ? fast : []),
+    ...(onlyCase.includes('paced') ? [{ id: `${pacedKb} KB paced`, size: pacedKb * 1000, paced: true }] : []),
+  ];
 }
 
 /** @type {Case} */
 export const WARM_UP = { id: 'warm-up 5 KB', size: 5_000, paced: false };
 
 const USAGE = `usage: npm run bench -- [--quick] [--runs=N] [--baseline-cap=SECONDS] [--cap=SECONDS]
-                         [--pace=EVENTS_PER_S] [--paced-kb=KB] [--only=floor,baseline,ours] [--json=PATH]`;
+                         [--pace=EVENTS_PER_S] [--paced-kb=KB] [--only=floor,baseline,ours]
+                         [--only-case=fast,paced,conversation,blocks] [--json=PATH]`;
 
 /**
  * @typedef {object} Options
@@ -33,6 +40,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--runs=N] [--baseline-cap=SECO
  * @property {number} pace  events per second of the paced case
  * @property {number} pacedKb  size of the paced case, KB
  * @property {VariantName[]} only
+ * @property {CaseGroup[]} onlyCase  the groups of cases to run
  * @property {string | null} json  also write the results here
  */
 
@@ -50,6 +58,7 @@ export function parseArgs(argv) {
     pace: 1000,
     pacedKb: 60,
     only: [...VARIANTS],
+    onlyCase: [...CASE_GROUPS],
     json: null,
   };
   for (const arg of argv) {
@@ -71,6 +80,11 @@ export function parseArgs(argv) {
       const unknown = names.filter((n) => !(/** @type {readonly string[]} */ (VARIANTS).includes(n)));
       if (unknown.length) fail(`unknown variant ${unknown.join(', ')}`);
       options.only = VARIANTS.filter((v) => names.includes(v));
+    } else if (name === '--only-case' && value) {
+      const names = value.split(',');
+      const unknown = names.filter((n) => !(/** @type {readonly string[]} */ (CASE_GROUPS).includes(n)));
+      if (unknown.length) fail(`unknown case ${unknown.join(', ')}`);
+      options.onlyCase = CASE_GROUPS.filter((g) => names.includes(g));
     } else if (name === '--help' || name === '-h') {
       console.log(USAGE);
       process.exit(0);

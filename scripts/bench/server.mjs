@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSseChatServer } from '../../server/index.js';
+import { conversationHistory } from './conversation-data.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -23,7 +24,11 @@ export async function bundle(withOurs) {
   const outdir = join(tmpdir(), 'sse-chat-bench'); // names the outputs only: write is off
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { page: 'bench/page.ts', ...(withOurs ? { ours: 'bench/ours.ts' } : {}) },
+    entryPoints: {
+      page: 'bench/page.ts',
+      conversation: 'bench/conversation.ts',
+      ...(withOurs ? { ours: 'bench/ours.ts' } : {}),
+    },
     bundle: true,
     splitting: true, // page and ours share one copy of src/
     format: 'esm',
@@ -42,14 +47,17 @@ export async function bundle(withOurs) {
 /**
  * Serves the API (reference server, faults off) and the bench page on a free port.
  *
- * One bench-only adjustment around the unchanged reference server:
+ * Two bench-only additions around the unchanged reference server:
  * `bench_pace=R` on a chat request meters its events out at exactly R per second (the
- *   server's `chunk_ms=1` gives ≈ 880-900/s: Node's 1 ms timers run late).
+ *   server's `chunk_ms=1` gives ≈ 880-900/s: Node's 1 ms timers run late);
+ * `GET /bench/history?conversation_id=…` answers the conversation case's 500 messages
+ *   (scripts/bench/conversation-data.mjs) in the history endpoint's format.
  * @param {Map<string, Uint8Array>} files
  */
 export async function serve(files) {
   const api = createSseChatServer({ chunkMs: 0, pingMs: 15_000 });
   const html = readFileSync(join(root, 'bench', 'index.html'));
+  const history = JSON.stringify(conversationHistory());
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/api/chat') {
@@ -57,6 +65,10 @@ export async function serve(files) {
       if (pace > 0) meter(res, pace);
     }
     if (api.handle(req, res)) return;
+    if (url.pathname === '/bench/history') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(history);
+      return;
+    }
     const body = url.pathname === '/' ? html : files.get(url.pathname);
     if (!body) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
