@@ -407,8 +407,11 @@ export function createRedisStore(options) {
         [conversationId ?? '', prompt, createdAt, ttlMs, instance, leaseMs, messageId],
       );
       if (Number(made) !== 1) {
+        // Another instance created it first: follow that one. (Gone again already — expired
+        // in between — is answered 503, and the client asks again.)
         const existing = await load(messageId);
-        if (existing) return existing;
+        if (!existing) throw new Error(`answer ${messageId} expired while it was being created`);
+        return existing;
       }
       const meta = { conversationId: conversationId ?? '', prompt, createdAt: String(createdAt), generations: '1' };
       const answer = new RedisAnswer(state, messageId, meta);
