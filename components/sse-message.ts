@@ -43,6 +43,18 @@ import { styles } from './sse-message.styles.js';
  * @cssprop [--sse-chat-assistant-bg=transparent] - Background of answers.
  * @cssprop [--sse-chat-code-bg=#f6f8fa] - Background of code (dark: `#151b23`).
  */
+/** Deferred first renders, the latest first, run in frames of 8 ms at most between them all. */
+const later: Array<() => void> = [];
+function renderLater(render: () => void): void {
+  if (later.push(render) === 1) requestAnimationFrame(renderSome);
+}
+function renderSome(): void {
+  const deadline = performance.now() + 8;
+  do later.pop()?.();
+  while (later.length && performance.now() < deadline);
+  if (later.length) requestAnimationFrame(renderSome);
+}
+
 export class SseMessage extends LitElement {
   static override styles = styles;
   /** The reactive properties, each documented at its field below (not decorators: bench/README.md#bundle-size). */
@@ -145,7 +157,23 @@ export class SseMessage extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.#mountViews();
+    // A finished message (a history) renders a little later, under a frame budget shared by
+    // all: a long conversation opens without one long task, its visible end first.
+    if (this.status === 'streaming' || document.visibilityState === 'hidden') this.#mountViews();
+    else {
+      this.#mounting = () => this.#mountViews();
+      renderLater(() => this.#mounting?.()); // a no-op once something else rendered it
+    }
+  }
+
+  /** The deferred first render of the blocks, while it waits. */
+  #mounting?: () => void;
+
+  /** Waiting for the element waits for its blocks too: they render now if still deferred. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    this.#mounting?.();
+    return done;
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -167,6 +195,7 @@ export class SseMessage extends LitElement {
 
   /** Puts the text into the rendered blocks: markdown views for answers, plain text for the reader. */
   #mountViews(): void {
+    this.#mounting = undefined;
     for (const view of Object.values(this.#views)) view?.dispose();
     this.#views = {};
     const options: MarkdownViewOptions = {
@@ -221,6 +250,7 @@ export class SseMessage extends LitElement {
 
   /** Renders pending text now rather than at the next frame. */
   flush(): void {
+    this.#mounting?.();
     this.#views.think?.flush();
     this.#views.answer?.flush();
   }

@@ -2,6 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import '../../components/define.js';
 import type { SseMessage } from '../../components/sse-message.js';
 import { renderedHtml, wholeRender } from '../helpers/markdown.js';
+import { until } from '../helpers/stream.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
 
@@ -42,6 +43,41 @@ async function streamingMessage(): Promise<SseMessage> {
 const answerOf = (message: SseMessage) => message.shadowRoot!.querySelector<HTMLElement>('[part="answer"]')!;
 
 describe('<sse-message>', () => {
+  it('renders finished messages after mounting, in frames, each whole; awaiting one (or flush()) renders it at once', async () => {
+    const stage = document.createElement('div');
+    document.body.append(stage);
+    try {
+      const texts = Array.from(
+        { length: 40 },
+        (_, i) => `# Answer ${i}\n\n| a | b |\n|---|---|\n| ${i} | x |\n\n\`\`\`js\nf(${i});\n\`\`\`\n`,
+      );
+      const messages = texts.map((answer) => {
+        const message = document.createElement('sse-message') as SseMessage;
+        message.status = 'done';
+        message.answer = answer;
+        return message;
+      });
+      stage.append(...messages);
+      const body = (m: SseMessage) => m.shadowRoot?.querySelector<HTMLElement>('[part="answer"]');
+      // Awaiting one renders it now, whatever the queue holds.
+      await messages[3]!.updateComplete;
+      expect(renderedHtml(body(messages[3]!)!)).to.equal(wholeRender(texts[3]!));
+      // The rest come in frames, each whole.
+      await until(() => messages.every((m) => body(m)?.querySelector('h1')), 5000, 'all rendered');
+      messages.forEach((m, i) => expect(renderedHtml(body(m)!)).to.equal(wholeRender(texts[i]!)));
+      // flush() also renders a waiting one at once.
+      const late = document.createElement('sse-message') as SseMessage;
+      late.status = 'done';
+      late.answer = texts[0]!;
+      stage.append(late);
+      await until(() => Boolean(body(late)), 2000, 'its first render');
+      late.flush();
+      expect(renderedHtml(body(late)!)).to.equal(wholeRender(texts[0]!));
+    } finally {
+      stage.remove();
+    }
+  });
+
   it('holds the markdown source and renders the same DOM as rendering it at once, whatever the chunking', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const message = await streamingMessage();
