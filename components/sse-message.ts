@@ -6,6 +6,18 @@ import { MarkdownView, type Highlighter, type MarkdownViewOptions } from './mark
 import { DEFAULT_STRINGS, type SseChatStrings } from './strings.js';
 import { styles } from './sse-message.styles.js';
 
+/** Deferred first renders, the latest first, run in frames of 8 ms at most between them all. */
+const later: Array<() => void> = [];
+function renderLater(render: () => void): void {
+  if (later.push(render) === 1) requestAnimationFrame(renderSome);
+}
+function renderSome(): void {
+  const deadline = performance.now() + 8;
+  do later.pop()?.();
+  while (later.length && performance.now() < deadline);
+  if (later.length) requestAnimationFrame(renderSome);
+}
+
 /**
  * One message of a conversation: a collapsible think block and an answer, rendered as
  * sanitized markdown while they stream.
@@ -43,18 +55,6 @@ import { styles } from './sse-message.styles.js';
  * @cssprop [--sse-chat-assistant-bg=transparent] - Background of answers.
  * @cssprop [--sse-chat-code-bg=#f6f8fa] - Background of code (dark: `#151b23`).
  */
-/** Deferred first renders, the latest first, run in frames of 8 ms at most between them all. */
-const later: Array<() => void> = [];
-function renderLater(render: () => void): void {
-  if (later.push(render) === 1) requestAnimationFrame(renderSome);
-}
-function renderSome(): void {
-  const deadline = performance.now() + 8;
-  do later.pop()?.();
-  while (later.length && performance.now() < deadline);
-  if (later.length) requestAnimationFrame(renderSome);
-}
-
 export class SseMessage extends LitElement {
   static override styles = styles;
   /** The reactive properties, each documented at its field below (not decorators: bench/README.md#bundle-size). */
