@@ -7,42 +7,18 @@
  * protocol decided.
  */
 import { expect } from '@open-wc/testing';
-import { chatFixture, type ChatHarness } from '../helpers/chat.js';
+import { askFixture, seen, type Seen } from '../helpers/ask-fixture.js';
 import { CLASSIC_STREAMS, type ClassicStream } from '../helpers/classic-streams.js';
-import { registerFixture, type FixtureResponse } from '../helpers/fixture.js';
+import type { FixtureResponse } from '../helpers/fixture.js';
 import { AI_SDK_HEADERS, VENDOR_FIXTURES, fixtureBytes, type VendorFixture } from '../helpers/vendor-fixtures.js';
-
-interface Seen {
-  think: string;
-  answer: string;
-  status: string;
-  /** `sse-done`'s meta, or `sse-error`'s message. */
-  end: { meta?: Record<string, unknown> } | { error: string };
-  named: string[];
-}
 
 const decoder = new TextDecoder();
 
-/** Asks one question of a fixture; what the reader and the page see. */
-async function ask(
-  protocol: string,
-  responses: FixtureResponse[],
-): Promise<Seen & { h: ChatHarness; requests: number }> {
-  const fixture = await registerFixture(responses);
-  const h = await chatFixture({ endpoint: fixture.url, protocol });
-  const named: string[] = [];
-  h.chat.addEventListener('sse-event', (e) => named.push(e.detail.type));
-  const ended = await h.ask('q');
-  const last = h.chat.messages.at(-1)!;
-  const end =
-    ended.type === 'sse-done'
-      ? { meta: (ended as CustomEvent<{ meta?: Record<string, unknown> }>).detail.meta }
-      : { error: (ended as CustomEvent<{ error: Error }>).detail.error.message };
-  const requests = (await fixture.requests()).length;
-  return { h, think: last.think, answer: last.answer, status: last.status, end, named, requests };
+/** Asks one question of a fixture with a protocol; the request count too. */
+async function ask(protocol: string, responses: FixtureResponse[]) {
+  const asked = await askFixture(responses, { protocol });
+  return { ...asked, requests: (await asked.fixture.requests()).length };
 }
-
-const seen = ({ think, answer, status, end, named }: Seen): Seen => ({ think, answer, status, end, named });
 
 const expected = (fixture: VendorFixture | ClassicStream): Seen => ({
   think: fixture.think,

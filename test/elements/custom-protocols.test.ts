@@ -6,8 +6,8 @@
  */
 import { expect } from '@open-wc/testing';
 import type { SseChat } from '../../components/sse-chat.js';
-import { chatFixture, type ChatHarness } from '../helpers/chat.js';
-import { registerFixture, type FixtureResponse } from '../helpers/fixture.js';
+import { askFixture, insideCharacters, seen, type Seen } from '../helpers/ask-fixture.js';
+import type { FixtureResponse } from '../helpers/fixture.js';
 import { fixtureBytes } from '../helpers/vendor-fixtures.js';
 
 /** The code block after `**title**` in README.md. */
@@ -34,35 +34,16 @@ const FLOWISE_HEADERS = {
 /** n8n's lines are JSON, not an event stream: the README's `fetch` sets its own content type. */
 const N8N_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-interface Seen {
-  think: string;
-  answer: string;
-  status: string;
-  end: { meta?: Record<string, unknown> } | { error: string };
-  named: string[];
+/** Asks one question of `responses` with a README example; what the reader and the page see, and the request body. */
+async function ask(example: string, responses: FixtureResponse[]) {
+  const asked = await askFixture(
+    responses,
+    {},
+    { question: 'How tall is the Eiffel Tower?', setup: (h) => runExample(example, h.chat) },
+  );
+  const [request] = await asked.fixture.requests();
+  return { ...asked, body: request?.body };
 }
-
-/** Every offset that falls inside a UTF-8 character. */
-const insideCharacters = (bytes: Uint8Array) => [...bytes.keys()].filter((i) => i > 0 && (bytes[i]! & 0xc0) === 0x80);
-
-/** Asks one question of `responses` with a README example; what the reader and the page see, and the harness. */
-async function ask(example: string, responses: FixtureResponse[]): Promise<Seen & { h: ChatHarness; body: unknown }> {
-  const fixture = await registerFixture(responses);
-  const h = await chatFixture({ endpoint: fixture.url });
-  await runExample(example, h.chat);
-  const named: string[] = [];
-  h.chat.addEventListener('sse-event', (e) => named.push(e.detail.type));
-  const ended = await h.ask('How tall is the Eiffel Tower?');
-  const last = h.chat.messages.at(-1)!;
-  const end =
-    ended.type === 'sse-done'
-      ? { meta: (ended as CustomEvent<{ meta?: Record<string, unknown> }>).detail.meta }
-      : { error: (ended as CustomEvent<{ error: Error }>).detail.error.message };
-  const [request] = await fixture.requests();
-  return { h, think: last.think, answer: last.answer, status: last.status, end, named, body: request?.body };
-}
-
-const seen = ({ think, answer, status, end, named }: Seen): Seen => ({ think, answer, status, end, named });
 
 /** Whole, then re-cut inside every multi-byte character: the same each time. */
 async function expectFixture(example: string, file: string, headers: Record<string, string>, want: Seen) {

@@ -7,8 +7,8 @@
  * and the replayed events are dropped.
  */
 import { expect } from '@open-wc/testing';
-import type { SseStatusDetail } from '../../components/events.js';
-import { chatFixture, type ChatHarness } from '../helpers/chat.js';
+import { askFixture, insideCharacters, seen } from '../helpers/ask-fixture.js';
+import { chatFixture } from '../helpers/chat.js';
 import { registerFixture, type FixtureResponse } from '../helpers/fixture.js';
 import {
   AI_SDK_HEADERS,
@@ -18,37 +18,13 @@ import {
   type VendorProtocol,
 } from '../helpers/vendor-fixtures.js';
 
-interface Seen {
-  think: string;
-  answer: string;
-  status: string;
-  /** `sse-done`'s meta, or `sse-error`'s message. */
-  end: { meta?: Record<string, unknown> } | { error: string };
-  named: string[];
-  statuses: SseStatusDetail[];
-}
-
 const decoder = new TextDecoder();
 
 /** Headers as each vendor sends them (the AI SDK's names its stream; the fixture default otherwise). */
 const headersOf = (protocol: VendorProtocol) => (protocol === 'ai-sdk' ? { headers: AI_SDK_HEADERS } : {});
 
 /** Asks one question of a fixture; what the reader and the page see. */
-async function ask(protocol: VendorProtocol, responses: FixtureResponse[]): Promise<Seen & { h: ChatHarness }> {
-  const fixture = await registerFixture(responses);
-  const h = await chatFixture({ endpoint: fixture.url, protocol });
-  const named: string[] = [];
-  const statuses: SseStatusDetail[] = [];
-  h.chat.addEventListener('sse-event', (e) => named.push(e.detail.type));
-  h.chat.addEventListener('sse-status', (e) => statuses.push(e.detail));
-  const ended = await h.ask('q');
-  const last = h.chat.messages.at(-1)!;
-  const end =
-    ended.type === 'sse-done'
-      ? { meta: (ended as CustomEvent<{ meta?: Record<string, unknown> }>).detail.meta }
-      : { error: (ended as CustomEvent<{ error: Error }>).detail.error.message };
-  return { h, think: last.think, answer: last.answer, status: last.status, end, named, statuses };
-}
+const ask = (protocol: VendorProtocol, responses: FixtureResponse[]) => askFixture(responses, { protocol });
 
 const expected = (fixture: VendorFixture) => ({
   think: fixture.think,
@@ -57,11 +33,6 @@ const expected = (fixture: VendorFixture) => ({
   end: fixture.end.op === 'finish' ? { meta: fixture.end.meta } : { error: fixture.end.reason },
   named: fixture.named ?? [],
 });
-
-const seen = ({ think, answer, status, end, named }: Seen) => ({ think, answer, status, end, named });
-
-/** Every offset that falls inside a UTF-8 character (before a continuation byte). */
-const insideCharacters = (bytes: Uint8Array) => [...bytes.keys()].filter((i) => i > 0 && (bytes[i]! & 0xc0) === 0x80);
 
 /** The byte offset just past the first occurrence of `marker` (UTF-8). */
 function offsetAfter(bytes: Uint8Array, marker: string): number {
