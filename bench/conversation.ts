@@ -38,8 +38,18 @@ export interface ConversationOptions {
   prompt: string;
 }
 
+/** The frames of a phase: long tasks and long animation frames, and the worst gap between frames. */
+export interface FrameMetrics {
+  longTaskMaxMs: number;
+  longFrames: number;
+  longFrameMaxMs: number;
+  longFrameBlockingMaxMs: number;
+  longFrameDetail: LongFrame[];
+  worstFrameMs: number;
+}
+
 /** What the load phase measured. */
-export interface LoadMetrics {
+export interface LoadMetrics extends FrameMetrics {
   /** ms from the trigger (the history endpoint set; the floor's innerHTML) to the history response's end. */
   responseMs: number;
   /** ms from the response to the first message painted in the log's box. */
@@ -52,24 +62,12 @@ export interface LoadMetrics {
   inputDelayMaxMs: number;
   keys: number;
   messages: number;
-  longTaskMaxMs: number;
-  longFrames: number;
-  longFrameMaxMs: number;
-  longFrameBlockingMaxMs: number;
-  longFrameDetail: LongFrame[];
-  worstFrameMs: number;
 }
 
 /** What the stream phase measured (ours). */
-export interface StreamMetrics {
+export interface StreamMetrics extends FrameMetrics {
   totalMs: number;
   answerChars: number;
-  longTaskMaxMs: number;
-  longFrames: number;
-  longFrameMaxMs: number;
-  longFrameBlockingMaxMs: number;
-  longFrameDetail: LongFrame[];
-  worstFrameMs: number;
   frames: number;
   /** The log was at its end when the answer ended (it followed the stream). */
   followed: boolean;

@@ -39,6 +39,26 @@ async function startDemo(env = {}) {
 }
 
 /**
+ * A fake upstream API on a free port that answers every request with this event stream and
+ * records what it was asked (`url`, `headers`, the JSON `body`).
+ * @param {string} stream
+ */
+async function startUpstream(stream) {
+  /** @type {any[]} */
+  const asked = [];
+  const upstream = http.createServer(async (req, res) => {
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    asked.push({ url: req.url, headers: req.headers, body: JSON.parse(body) });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    res.end(stream);
+  });
+  await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (upstream.address());
+  return { upstream, asked, port };
+}
+
+/**
  * The status of a GET sent with exactly this request target.
  * @param {string} base
  * @param {string} path
@@ -119,18 +139,10 @@ test('a busy port: it says which, and how to choose another, and exits 1', BOUND
 });
 
 test('with OPENAI_BASE_URL, npm start answers from that upstream and says so (never the key)', BOUNDED, async () => {
-  /** @type {any[]} */
-  const asked = [];
-  const upstream = http.createServer(async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
-    asked.push({ url: req.url, authorization: req.headers.authorization, body: JSON.parse(body) });
-    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-    const delta = (/** @type {object} */ d) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: d }] })}\n\n`;
-    res.end(delta({ reasoning_content: 'Thinking.' }) + delta({ content: 'Relayed **answer**.' }) + 'data: [DONE]\n\n');
-  });
-  await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const { port } = /** @type {import('node:net').AddressInfo} */ (upstream.address());
+  const delta = (/** @type {object} */ d) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: d }] })}\n\n`;
+  const { upstream, asked, port } = await startUpstream(
+    delta({ reasoning_content: 'Thinking.' }) + delta({ content: 'Relayed **answer**.' }) + 'data: [DONE]\n\n',
+  );
   const demo = await startDemo({
     OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
     OPENAI_API_KEY: 'sk-secret-test',
@@ -158,7 +170,7 @@ test('with OPENAI_BASE_URL, npm start answers from that upstream and says so (ne
     assert.deepEqual(contents, ['think:Thinking.', 'text:Relayed **answer**.']);
     assert.equal(asked.length, 1);
     assert.equal(asked[0].url, '/v1/chat/completions');
-    assert.equal(asked[0].authorization, 'Bearer sk-secret-test');
+    assert.equal(asked[0].headers.authorization, 'Bearer sk-secret-test');
     assert.equal(asked[0].body.model, 'tiny-model');
   } finally {
     demo.child.kill('SIGINT');
@@ -172,22 +184,12 @@ test(
   'with UPSTREAM_PROTOCOL=anthropic, npm start relays the Messages API (its key in x-api-key)',
   BOUNDED,
   async () => {
-    /** @type {any[]} */
-    const asked = [];
-    const upstream = http.createServer(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      asked.push({ url: req.url, key: req.headers['x-api-key'], body: JSON.parse(body) });
-      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-      const event = (/** @type {{type: string}} */ data) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
-      res.end(
-        event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
-          event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'From Claude.' } }) +
-          event({ type: 'message_stop' }),
-      );
-    });
-    await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
-    const { port } = /** @type {import('node:net').AddressInfo} */ (upstream.address());
+    const event = (/** @type {{type: string}} */ data) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+    const { upstream, asked, port } = await startUpstream(
+      event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
+        event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'From Claude.' } }) +
+        event({ type: 'message_stop' }),
+    );
     const demo = await startDemo({
       UPSTREAM_PROTOCOL: 'anthropic',
       ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}/v1`,
@@ -209,7 +211,7 @@ test(
       const text = await res.text();
       assert.match(text, /"type":"text","content":"From Claude\."/);
       assert.equal(asked[0].url, '/v1/messages');
-      assert.equal(asked[0].key, 'sk-ant-secret');
+      assert.equal(asked[0].headers['x-api-key'], 'sk-ant-secret');
       assert.equal(asked[0].body.model, 'claude-test');
     } finally {
       demo.child.kill('SIGINT');
