@@ -39,13 +39,23 @@ export class ScrollFollowController implements ReactiveController {
     this.#setFollowing(true);
   }
 
-  /** The log's `scroll` listener (an arrow function: Lit calls listeners with the host as `this`). */
+  /**
+   * The log's `scroll` listener (an arrow function: Lit calls listeners with the host as `this`).
+   * At the end, it follows; away from it, it stops following only when the reader moved up. The
+   * scroll event of our own scroll to the end comes a frame later, when more text may have
+   * grown the log past the slack: read as "the reader left the end", it would stop following.
+   */
   readonly onScroll = (): void => {
     const log = this.#elements.log();
     if (!log) return;
     const { scrollHeight, scrollTop, clientHeight } = log;
-    this.#setFollowing(scrollHeight - scrollTop - clientHeight <= FOLLOW_SLACK_PX);
+    const up = scrollTop < this.#lastTop;
+    this.#lastTop = scrollTop;
+    if (scrollHeight - scrollTop - clientHeight <= FOLLOW_SLACK_PX) this.#setFollowing(true);
+    else if (up) this.#setFollowing(false);
   };
+  /** The log's scroll position at its last `scroll` event. */
+  #lastTop = 0;
 
   /** "Jump to latest": to the end now, and following again. */
   readonly jumpToLatest = (): void => {

@@ -415,8 +415,9 @@ describe('<sse-chat>', () => {
       const ended = oneEvent(h.chat, 'sse-done');
       void h.chat.send(question()[0]!.content);
       await until(() => log.scrollHeight > log.clientHeight * 2, 15000, 'a long answer');
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      expect(atEnd(), 'follows while at the end').to.equal(true);
+      // Text grows within a frame before the log scrolls after it (at the frame's resize
+      // observation): checked between frames, it is at the end once the frame is done.
+      await until(atEnd, 3000, 'follows while at the end');
       expect(jump.hidden).to.equal(true);
       log.scrollTop = 0;
       log.dispatchEvent(new Event('scroll'));
@@ -428,8 +429,7 @@ describe('<sse-chat>', () => {
       await h.chat.updateComplete;
       expect(jump.hidden).to.equal(true);
       await ended;
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      expect(atEnd()).to.equal(true);
+      await until(atEnd, 3000, 'at the end after the answer');
     });
   });
 
