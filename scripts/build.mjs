@@ -5,6 +5,7 @@
 //   dist/sse-chat.iife.js  one classic <script> file, global `SseChat`
 //   dist/custom-elements.json  the manifest, from the elements' JSDoc
 import { build } from 'esbuild';
+import { minify } from 'terser';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -224,6 +225,32 @@ function compactLegalComments(file) {
   );
 }
 
+/**
+ * A second minifier over esbuild's output: terser names identifiers by how often they occur
+ * and compresses over several passes, which leaves text gzip packs better — 1.8 KB gzipped
+ * less on the classic script, about 3 % (bench/README.md#bundle-size). esbuild alone stays
+ * the bundler (and the minifier of everything else: it is forty times faster). The source map
+ * is carried through: terser composes its own over esbuild's. The `/*!` license block at the
+ * end is kept as it is.
+ * @param {URL} file a self-contained bundle with its `.map` beside it
+ * @param {{module: boolean}} options `module`: an ES module (its top-level names may be mangled)
+ */
+async function terse(file, { module }) {
+  const name = file.pathname.split('/').pop();
+  const mapFile = new URL(`${name}.map`, file);
+  const { code, map } = await minify(readFileSync(file, 'utf8'), {
+    ecma: 2022,
+    module,
+    compress: { passes: 3 },
+    mangle: true,
+    format: { comments: /^!/ },
+    sourceMap: { content: readFileSync(mapFile, 'utf8'), url: `${name}.map` },
+  });
+  if (code === undefined || typeof map !== 'string') throw new Error(`terser gave no output for ${name}`);
+  writeFileSync(file, code);
+  writeFileSync(mapFile, map);
+}
+
 export async function buildAll({ quiet = false } = {}) {
   const started = Date.now();
   rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -270,8 +297,11 @@ export async function buildAll({ quiet = false } = {}) {
     }),
   ]);
   moveStrictIntoIife(new URL('../dist/sse-chat.iife.js', import.meta.url));
-  for (const name of ['sse-chat.iife.js', 'sse-chat.js'])
-    compactLegalComments(new URL(`../dist/${name}`, import.meta.url));
+  for (const name of ['sse-chat.iife.js', 'sse-chat.js']) {
+    const file = new URL(`../dist/${name}`, import.meta.url);
+    compactLegalComments(file);
+    await terse(file, { module: name === 'sse-chat.js' });
+  }
   execFileSync(
     process.execPath,
     [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'],
