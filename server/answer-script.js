@@ -145,12 +145,16 @@ function fillerParagraph(n) {
 /**
  * The scripted think and answer texts for a prompt.
  * @param {string} prompt the last user message
- * @param {{size?: number}} [options] `size`: grow the answer with numbered paragraphs
- *   until it is about this many characters long (at most {@link MAX_SIZE})
+ * @param {{size?: number, version?: number}} [options] `size`: grow the answer with numbered
+ *   paragraphs until it is about this many characters long (at most {@link MAX_SIZE});
+ *   `version`: how many earlier versions the answer has (0 for a first answer, 1 for its first
+ *   regenerate, …): each version takes the next variant, so a regenerated answer differs from
+ *   the one it replaces
  * @returns {{think: string, answer: string}} plain text with real newlines, no CR
  */
-export function scriptFor(prompt, { size } = {}) {
-  const variant = /** @type {Variant} */ (VARIANTS[hashString(String(prompt)) % VARIANTS.length]);
+export function scriptFor(prompt, { size, version } = {}) {
+  const shift = Math.max(0, Math.floor(Number(version) || 0));
+  const variant = /** @type {Variant} */ (VARIANTS[(hashString(String(prompt)) + shift) % VARIANTS.length]);
   const parts = [
     `# 🚀 ${variant.title} — ${CJK_LINE}`,
     variant.intro,

@@ -45,7 +45,8 @@ function unref(timer) {
 
 /**
  * Creates the scripted producer: the answer to the job's prompt from `scriptFor` (grown to
- * the request's `size`), one event per `chunkMs` (the request's, else the default).
+ * the request's `size`, and the variant of the job's `version`: a regenerate answers anew),
+ * one event per `chunkMs` (the request's, else the default).
  * @param {ScriptedProducerOptions} [options]
  * @returns {import('./lib/memory-store.js').Producer}
  */
@@ -59,7 +60,8 @@ export function scriptedProducer(options = {}) {
   return ({ job, chunkMs: requestChunkMs, size, emit, signal }) => {
     const chunkMs = requestChunkMs ?? defaultChunkMs;
     // The whole text is known up front: the job shows it from the start.
-    Object.assign(job, scriptFor(job.prompt, { size }));
+    // A regenerated answer (`version` ≥ 1) is scripted anew: the next variant of the script.
+    Object.assign(job, scriptFor(job.prompt, { size, version: job.version }));
     const events = scriptedEvents(job, hashString(job.messageId));
     /** Appends the next event; false when there is none left or the job takes no more. */
     const step = () => {

@@ -2,9 +2,10 @@
  * The history endpoint's answer, checked and normalised. Pure.
  *
  *   GET history-endpoint?conversation_id=…
- *   → {messages: [{id, author, think, answer, status: "available" | "pending", offset}]}
+ *   → {messages: [{id, author, think, answer, status: "available" | "pending", offset, versions?}]}
  *
- * A malformed message is skipped with one console warning; the others are kept.
+ * A malformed message is skipped with one console warning; the others are kept. Likewise a
+ * malformed item of an answer's `versions` (each read as a finished answer): the message stays.
  */
 /** One message as the history endpoint sends it (`think` and `offset` may be left out). */
 export interface HistoryWireMessage {
@@ -16,7 +17,12 @@ export interface HistoryWireMessage {
   status: 'available' | 'pending';
   stopped?: boolean;
   offset?: number;
+  /** A regenerated answer: the earlier versions it replaced, oldest first. */
+  versions?: Array<{ id: string | number; think?: string; answer: string; stopped?: boolean }>;
 }
+
+/** An earlier version of a regenerated answer: a finished assistant message (`offset` 0). */
+export type HistoryVersion = Omit<HistoryMessage, 'versions'>;
 
 /** A history message as the element uses it. */
 export interface HistoryMessage {
@@ -28,6 +34,8 @@ export interface HistoryMessage {
   status: 'done' | 'stopped' | 'pending';
   /** Sequence number of the last event `think`/`answer` contain: where a resume continues. */
   offset: number;
+  /** An assistant message that was regenerated: its earlier versions, oldest first (never empty). */
+  versions?: HistoryVersion[];
 }
 
 export function parseHistory(data: unknown): HistoryMessage[] {
@@ -35,23 +43,28 @@ export function parseHistory(data: unknown): HistoryMessage[] {
   if (!Array.isArray(list)) {
     throw new TypeError('the history endpoint did not answer {messages: [...]}');
   }
-  const messages: HistoryMessage[] = [];
+  return valid(list, toMessage);
+}
+
+/** The items `toItem` accepts; each one it refuses is skipped with a warning. */
+function valid(list: unknown[], toItem: (item: Record<string, unknown>) => HistoryMessage | undefined) {
+  const items: HistoryMessage[] = [];
   for (const item of list) {
-    const message = isObject(item) ? toMessage(item) : undefined;
-    if (message) messages.push(message);
+    const message = isObject(item) ? toItem(item) : undefined;
+    if (message) items.push(message);
     else console.warn('sse-chat: skipped a malformed history message:', item);
   }
-  return messages;
+  return items;
 }
 
 function toMessage(item: Record<string, unknown>): HistoryMessage | undefined {
-  const { id, author, think = '', answer = '', status = 'available', offset = 0, stopped } = item;
+  const { id, author, think = '', answer = '', status = 'available', offset = 0, stopped, versions } = item;
   if ((typeof id !== 'string' && typeof id !== 'number') || String(id) === '') return undefined;
   if (author !== 'user' && author !== 'assistant') return undefined;
   if (typeof think !== 'string' || typeof answer !== 'string') return undefined;
   if (status !== 'available' && status !== 'pending') return undefined;
   if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) return undefined;
-  return {
+  const message: HistoryMessage = {
     id: String(id),
     author,
     think,
@@ -59,6 +72,13 @@ function toMessage(item: Record<string, unknown>): HistoryMessage | undefined {
     status: status === 'pending' && author === 'assistant' ? 'pending' : stopped === true ? 'stopped' : 'done',
     offset,
   };
+  // A regenerated answer's earlier versions: each read as a finished answer of its own.
+  const earlier =
+    author === 'assistant' && Array.isArray(versions)
+      ? valid(versions, (v) => toMessage({ ...v, author, status: 'available', offset: 0, versions: null }))
+      : [];
+  if (earlier.length) message.versions = earlier;
+  return message;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -30,6 +30,9 @@ export function createChatRoute({ store, pingMs, requestOptions, connection, tra
     const body = isPost ? await readJson(req) : messagesFromQuery(query);
     const messageId = idParam(query.message_id ?? body.message_id, 'message_id');
     const conversationId = idParam(query.conversation_id ?? body.conversation_id, 'conversation_id');
+    // Regenerate / edit and resend: the answer the new one replaces (only read when it is created).
+    const regenerates = idParam(query.regenerate ?? body.regenerate, 'regenerate');
+    const edits = idParam(query.edit ?? body.edit, 'edit');
     const lastEventId = header(req, 'last-event-id');
     const offsetText = query.offset ?? (lastEventId?.trim() ? lastEventId : undefined);
     const resume = offsetText !== undefined;
@@ -46,6 +49,8 @@ export function createChatRoute({ store, pingMs, requestOptions, connection, tra
         conversationId,
         prompt: promptOf(body.messages),
         messages: Array.isArray(body.messages) ? body.messages : [],
+        regenerates,
+        edits,
         ...requestOptions?.(query),
       });
     }

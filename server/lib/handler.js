@@ -36,6 +36,12 @@ import { createHistoryRoute } from './history-route.js';
  * @property {string} messageId
  * @property {string | null} conversationId
  * @property {string} prompt  the question
+ * @property {string | null} [regenerates]  the answer this one regenerates (the chat request's
+ *   `regenerate`, kept when that answer is of the same conversation), or null
+ * @property {string | null} [edits]  the answer whose question this one's replaces (the chat
+ *   request's `edit`, likewise), or null
+ * @property {number} [version]  how many earlier versions the answer has: 0, or 1 + the version
+ *   of the answer it regenerates
  * @property {boolean} done  finished (complete, stopped or failed)
  * @property {boolean} stopped
  * @property {number} lastSeq  the seq of the last event logged (0 before any)

@@ -47,7 +47,8 @@ import { runProducer } from './producer.js';
 
 /**
  * @typedef {object} ProducerRun what a producer gets for one job
- * @property {Job} job  the job (read `messageId`, `prompt`, `lastSeq`; append through `emit`)
+ * @property {Job} job  the job (read `messageId`, `prompt`, `regenerates`, `version`, `lastSeq`;
+ *   append through `emit`)
  * @property {readonly unknown[]} messages  the conversation of the request, as the client sent it
  * @property {number} [chunkMs]  the request's pacing, for producers that pace themselves
  * @property {number} [size]  the request's answer size, for producers that can grow one
@@ -82,6 +83,10 @@ import { runProducer } from './producer.js';
  * @property {readonly unknown[]} [messages]  the conversation, handed to the producer
  * @property {number} [chunkMs]  the request's pacing, handed to the producer
  * @property {number} [size]  the request's answer size, handed to the producer
+ * @property {string | null} [regenerates]  the message id of the answer this one regenerates
+ *   (kept only when that answer is known and of the same conversation)
+ * @property {string | null} [edits]  the message id of the answer whose question this one's
+ *   replaces (likewise)
  */
 
 export class Job {
@@ -90,13 +95,20 @@ export class Job {
   #now;
 
   /**
-   * @param {{messageId: string, conversationId: string | null, prompt: string, now: () => number}} init
+   * @param {{messageId: string, conversationId: string | null, prompt: string, now: () => number,
+   *   regenerates?: string | null, edits?: string | null, version?: number}} init
    */
-  constructor({ messageId, conversationId, prompt, now }) {
+  constructor({ messageId, conversationId, prompt, now, regenerates = null, edits = null, version = 0 }) {
     this.#now = now;
     this.messageId = messageId;
     this.conversationId = conversationId;
     this.prompt = prompt;
+    /** The answer this one regenerates (an earlier version of it), or null. */
+    this.regenerates = regenerates;
+    /** The answer whose question this one's replaces (edit and resend), or null. */
+    this.edits = edits;
+    /** How many earlier versions the answer has: 0, or 1 + the version of the one it regenerates. */
+    this.version = version;
     /** @type {LogEntry[]} */
     this.log = [];
     /**
@@ -252,10 +264,34 @@ export function createMemoryStore(options) {
    * @param {CreateJobOptions} [init]
    * @returns {Job}
    */
-  function create({ messageId = randomUUID(), conversationId = null, prompt = '', messages = [], chunkMs, size } = {}) {
+  function create({
+    messageId = randomUUID(),
+    conversationId = null,
+    prompt = '',
+    messages = [],
+    chunkMs,
+    size,
+    regenerates,
+    edits,
+  } = {}) {
     if (closed) throw new Error('job store is closed');
     if (jobs.has(messageId)) throw new Error(`job ${messageId} already exists`);
-    const job = new Job({ messageId, conversationId, prompt, now });
+    // An unknown answer, or one of another conversation, is ignored.
+    /** @param {string | null | undefined} id */
+    const related = (id) => {
+      const other = id ? jobs.get(id) : undefined;
+      return other && other.conversationId === conversationId ? other : undefined;
+    };
+    const regenerated = related(regenerates);
+    const job = new Job({
+      messageId,
+      conversationId,
+      prompt,
+      now,
+      regenerates: regenerated?.messageId ?? null,
+      edits: related(edits)?.messageId ?? null,
+      version: regenerated ? regenerated.version + 1 : 0,
+    });
     jobs.set(messageId, job);
     produce(job, { messages, chunkMs, size });
     evict();

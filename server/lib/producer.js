@@ -17,6 +17,9 @@
  * @property {string} prompt  the content of the last user message
  * @property {string} messageId
  * @property {string | null} conversationId
+ * @property {string} [regenerate]  set when the client asked to regenerate an answer: the
+ *   message_id of the answer this one replaces (the same question, asked again; an app may
+ *   e.g. raise the temperature). Absent for a new question and for an edited one.
  * @property {AbortSignal} signal  aborted when the answer is stopped, evicted or the server closes
  */
 
@@ -42,6 +45,7 @@ export function producerOf(answerer) {
       prompt: job.prompt,
       messageId: job.messageId,
       conversationId: job.conversationId,
+      ...(job.regenerates ? { regenerate: job.regenerates } : {}),
       signal,
     });
     if (typeof result === 'string') result = [{ text: result }];

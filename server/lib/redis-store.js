@@ -4,7 +4,8 @@
  * answer from any offset, and an answer survives the instance that serves it (docs/server.md#redis).
  *
  * Keys (all under `prefix`, all expiring `ttlMs` after their last write):
- *   answer:{id}          hash: conversationId, prompt, createdAt, lastSeq, done, stopped, error, generations, owner
+ *   answer:{id}          hash: conversationId, prompt, createdAt, lastSeq, done, stopped, error, generations, owner,
+ *                        regenerates, edits, version
  *   answer:{id}:events   stream: one entry per event, entry id `{seq}-0`, fields d (data), e (event name), f (final)
  *   answer:{id}:lease    the producing instance's id, set with PX `leaseMs` and renewed while it produces
  *   conversation:{id}    list of the conversation's message ids, oldest first
@@ -55,18 +56,30 @@ redis.call('PEXPIRE', KEYS[2], ARGV[1])
 return seq
 `;
 
-/** Creates an answer unless its id is taken (→ 0); takes the lease and joins the conversation. */
+/**
+ * Creates an answer unless its id is taken (→ {0}); takes the lease and joins the conversation.
+ * The answers it regenerates (KEYS[4], id ARGV[8]) and edits (KEYS[5], id ARGV[9]) are kept
+ * when they exist in the same conversation; its version is 1 + the regenerated one's, else 0.
+ * → {1, regenerates, edits, version}.
+ */
 const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
+local regenerates, edits, version = '', '', 0
+if ARGV[8] ~= '' and redis.call('HGET', KEYS[4], 'conversationId') == ARGV[1] then
+  regenerates = ARGV[8]
+  version = (tonumber(redis.call('HGET', KEYS[4], 'version') or '0') or 0) + 1
+end
+if ARGV[9] ~= '' and redis.call('HGET', KEYS[5], 'conversationId') == ARGV[1] then edits = ARGV[9] end
 redis.call('HSET', KEYS[1], 'conversationId', ARGV[1], 'prompt', ARGV[2], 'createdAt', ARGV[3],
-  'lastSeq', '0', 'done', '0', 'generations', '1', 'owner', ARGV[5])
+  'lastSeq', '0', 'done', '0', 'generations', '1', 'owner', ARGV[5],
+  'regenerates', regenerates, 'edits', edits, 'version', tostring(version))
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6])
 if ARGV[1] ~= '' then
   redis.call('RPUSH', KEYS[3], ARGV[7])
   redis.call('PEXPIRE', KEYS[3], ARGV[4])
 end
-return 1
+return {1, regenerates, edits, tostring(version)}
 `;
 
 /** Renews the leases (KEYS) this instance holds; returns the indexes (1-based) of those it no longer holds. */
@@ -133,6 +146,12 @@ export class RedisAnswer {
     this.messageId = messageId;
     this.conversationId = meta.conversationId || null;
     this.prompt = meta.prompt ?? '';
+    /** @type {string | null} the answer this one regenerates */
+    this.regenerates = meta.regenerates || null;
+    /** @type {string | null} the answer whose question this one's replaces */
+    this.edits = meta.edits || null;
+    /** How many earlier versions the answer has. */
+    this.version = Number(meta.version ?? 0) || 0;
     this.createdAt = Number(meta.createdAt);
     this.finishedAt = meta.finishedAt ? Number(meta.finishedAt) : null;
     this.lastSeq = Number(meta.lastSeq ?? 0);
@@ -397,23 +416,51 @@ export function createRedisStore(options) {
     messages = [],
     chunkMs,
     size,
+    regenerates,
+    edits,
   } = {}) {
     return redisCall(async () => {
       if (closed) throw new Error('the store is closed');
       const createdAt = now();
-      const made = await run(
-        CREATE,
-        [keys.meta(messageId), keys.lease(messageId), keys.conversation(conversationId ?? '')],
-        [conversationId ?? '', prompt, createdAt, ttlMs, instance, leaseMs, messageId],
+      const made = /** @type {unknown[]} */ (
+        await run(
+          CREATE,
+          [
+            keys.meta(messageId),
+            keys.lease(messageId),
+            keys.conversation(conversationId ?? ''),
+            keys.meta(regenerates ?? ''),
+            keys.meta(edits ?? ''),
+          ],
+          [
+            conversationId ?? '',
+            prompt,
+            createdAt,
+            ttlMs,
+            instance,
+            leaseMs,
+            messageId,
+            regenerates ?? '',
+            edits ?? '',
+          ],
+        )
       );
-      if (Number(made) !== 1) {
+      if (Number(made[0]) !== 1) {
         // Another instance created it first: follow that one. (Gone again already — expired
         // in between — is answered 503, and the client asks again.)
         const existing = await load(messageId);
         if (!existing) throw new Error(`answer ${messageId} expired while it was being created`);
         return existing;
       }
-      const meta = { conversationId: conversationId ?? '', prompt, createdAt: String(createdAt), generations: '1' };
+      const meta = {
+        conversationId: conversationId ?? '',
+        prompt,
+        createdAt: String(createdAt),
+        generations: '1',
+        regenerates: String(made[1] ?? ''),
+        edits: String(made[2] ?? ''),
+        version: String(made[3] ?? '0'),
+      };
       const answer = new RedisAnswer(state, messageId, meta);
       produce(new RedisAnswer(state, messageId, meta), { messages, chunkMs, size });
       return answer;
@@ -466,8 +513,8 @@ export function createRedisStore(options) {
       flush();
       return true;
     };
-    // A producer reads `messageId`, `prompt`, `conversationId`, `lastSeq` and `done`, which this
-    // handle has; appending goes through `emit` only.
+    // A producer reads `messageId`, `prompt`, `conversationId`, `regenerates`, `version`,
+    // `lastSeq` and `done`, which this handle has; appending goes through `emit` only.
     const handle = /** @type {import('./memory-store.js').Job} */ (/** @type {unknown} */ (job));
     runProducer(producer, { job: handle, ...request, emit, signal });
   }

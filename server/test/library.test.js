@@ -126,6 +126,51 @@ test('the Fetch door: a request whose signal aborts releases its stream; the ans
   }
 });
 
+test('the producer is told which answer a regenerate replaces (only a known one of the same conversation)', async () => {
+  /** @type {Array<Record<string, unknown>>} */
+  const inputs = [];
+  const chat = createChatHandler({
+    answer: ({ prompt, messageId, conversationId, ...input }) => {
+      inputs.push({
+        prompt,
+        messageId,
+        conversationId,
+        ...('regenerate' in input ? { regenerate: input.regenerate } : {}),
+      });
+      return 'ok';
+    },
+  });
+  /** @param {Record<string, unknown>} fields */
+  const ask = async (fields) => {
+    const res = await chat.fetch(
+      new Request('http://localhost/api/chat', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversation_id: 'c', messages: [{ role: 'user', content: 'hi' }], ...fields }),
+      }),
+    );
+    assert.equal(res.status, 200);
+    await res.text();
+  };
+  try {
+    await ask({ message_id: 'r-1' });
+    await ask({ message_id: 'r-2', regenerate: 'r-1' });
+    await ask({ message_id: 'r-3', edit: 'r-2' });
+    await ask({ message_id: 'r-4', regenerate: 'unknown' });
+    await ask({ message_id: 'r-5', regenerate: 'r-1', conversation_id: 'other' });
+    const base = { prompt: 'hi', conversationId: 'c' };
+    assert.deepEqual(inputs, [
+      { ...base, messageId: 'r-1' },
+      { ...base, messageId: 'r-2', regenerate: 'r-1' },
+      { ...base, messageId: 'r-3' },
+      { ...base, messageId: 'r-4' },
+      { ...base, messageId: 'r-5', conversationId: 'other' },
+    ]);
+  } finally {
+    chat.close();
+  }
+});
+
 test('the Fetch door answers 404 outside its routes, and 405 for a wrong method', async () => {
   const chat = createChatHandler({ answer: () => 'x' });
   try {

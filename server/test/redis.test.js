@@ -200,6 +200,71 @@ test('history from the other instance shows a pending answer; resuming from its 
   assert.equal(entry.answer + texts.answer, expected.answer);
 });
 
+test('regenerate and edit on Redis: history from the other instance shows the new answers, with the earlier versions', async () => {
+  const conversation = `regen-${process.pid}`;
+  const [first, second, third, edited, stranger] = [newId(), newId(), newId(), newId(), newId()];
+  const prompt = 'regenerate on redis';
+  /**
+   * Asks on an instance (`chunk_ms=0`) and reads the whole answer.
+   * @param {number} index
+   * @param {Record<string, unknown>} fields  the body; `question` is the prompt (default `prompt`)
+   */
+  const ask = async (index, { question = prompt, ...fields }) => {
+    const { events, ended } = await readEvents(`${instances[index].base}/chat?size=600&chunk_ms=0`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({
+        conversation_id: conversation,
+        messages: [{ role: 'user', content: question }],
+        ...fields,
+      }),
+    });
+    assert.equal(ended, 'end');
+    return decodeTexts(events.filter((event) => event.event === null));
+  };
+  const versions = [0, 1, 2].map((version) => scriptFor(prompt, { size: 600, version }));
+  assert.deepEqual(await ask(0, { message_id: first }), versions[0]);
+  assert.deepEqual(await ask(1, { message_id: second, regenerate: first }), versions[1]);
+  assert.deepEqual(await ask(0, { message_id: third, regenerate: second }), versions[2]);
+  // Of another conversation: ignored.
+  await ask(1, { message_id: stranger, conversation_id: `${conversation}-other`, regenerate: third });
+  assert.deepEqual(
+    [(await debug(instances[0].base, stranger)).regenerates, (await debug(instances[0].base, third)).version],
+    [null, 2],
+  );
+
+  /**
+   * @param {number} index
+   * @returns {Promise<any[]>}
+   */
+  const history = async (index) => {
+    const res = await fetch(`${instances[index].base}/history?conversation_id=${conversation}`);
+    return /** @type {any} */ (await res.json()).messages;
+  };
+  const messages = await history(1);
+  assert.deepEqual(
+    messages.map((/** @type {any} */ message) => message.id),
+    [`${third}:q`, third],
+  );
+  assert.deepEqual({ think: messages[1].think, answer: messages[1].answer }, versions[2]);
+  assert.deepEqual(messages[1].versions, [
+    { id: first, ...versions[0] },
+    { id: second, ...versions[1] },
+  ]);
+
+  // Edit and resend: the last pair is replaced, with no versions.
+  const question = 'edited on redis';
+  assert.deepEqual(await ask(1, { message_id: edited, edit: third, question }), scriptFor(question, { size: 600 }));
+  const after = await history(0);
+  assert.deepEqual(
+    after.map((/** @type {any} */ message) => [message.id, message.answer, message.versions]),
+    [
+      [`${edited}:q`, question, undefined],
+      [edited, scriptFor(question, { size: 600 }).answer, undefined],
+    ],
+  );
+});
+
 test('a stop sent to the other instance stops the producer on the first', async () => {
   const messageId = newId();
   proxy.aim(0);
