@@ -11,7 +11,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { StreamController } from '../src/stream-controller.js';
-import type { StatusDetail, StreamResult } from '../src/stream-types.js';
+import type { StatusDetail, StreamRequest, StreamResult } from '../src/stream-types.js';
 import { callOffEntry, endEntry, prepareResume, requestMessages, snapshot, type Entry } from './conversation.js';
 import { emit, type ChatMessage } from './events.js';
 import type { SseMessage } from './sse-message.js';
@@ -73,9 +73,16 @@ export class AnswerController implements ReactiveController {
     return snapshot(entry, entry === this.#live?.entry ? this.stream : undefined);
   }
 
-  /** Asks a new answer into `entry`. Settles once it ended and its events fired. */
-  ask(entry: Entry, messages: Array<{ role: string; content: string }>): Promise<void> {
-    return this.#streamInto(entry, () => this.stream.start({ messages, messageId: entry.messageId }));
+  /**
+   * Asks a new answer into `entry` (`replaces`: the answer it regenerates, or whose question was
+   * edited). Settles once it ended and its events fired.
+   */
+  ask(
+    entry: Entry,
+    messages: Array<{ role: string; content: string }>,
+    replaces?: Pick<StreamRequest, 'regenerate' | 'edit'>,
+  ): Promise<void> {
+    return this.#streamInto(entry, () => this.stream.start({ messages, messageId: entry.messageId, ...replaces }));
   }
 
   /** Continues `entry` from its resume point. Settles once it ended and its events fired. */

@@ -25,6 +25,12 @@ export interface Entry {
   resume?: ResumePoint;
   /** The reader's judgement of an answer (its good / bad buttons). */
   feedback?: 'up' | 'down';
+  /**
+   * A regenerated answer's versions, oldest first. The entry itself is the one shown, `version`:
+   * its slot in the list is brought up to date when another is shown.
+   */
+  versions?: Entry[];
+  version?: number;
 }
 
 /** The text of an answer while it streams (it lives in the stream, not in the entry). */
@@ -40,7 +46,51 @@ export function newEntry(author: Entry['author'], answer: string, status: Messag
 }
 
 export function historyEntries(messages: HistoryMessage[]): Entry[] {
-  return messages.map((message) => ({ ...message, key: randomId(), messageId: message.id }));
+  return messages.map(({ versions, ...message }) => {
+    const entry: Entry = { ...message, key: randomId(), messageId: message.id };
+    if (versions) {
+      const earlier = versions.map((v): Entry => ({ ...entry, ...v, messageId: v.id, offset: 0 }));
+      entry.version = earlier.length;
+      entry.versions = [...earlier, versionOf(entry)];
+    }
+    return entry;
+  });
+}
+
+/** A version as kept in `versions`: the entry's fields without the list. */
+const versionOf = (entry: Entry): Entry => ({ ...entry, versions: undefined, version: undefined });
+
+/**
+ * The id the server knows an answer by: with versions, the newest one's, whichever is shown.
+ * A regenerate or an edit replaces that one (the server's history chains the versions by it).
+ */
+export const newestId = ({ versions, version, messageId }: Entry): string =>
+  versions && version !== versions.length - 1 ? versions.at(-1)!.messageId : messageId;
+
+/**
+ * The answer asked again: the one shown becomes an earlier version (its feedback and text kept),
+ * and the entry starts over as the new one, the last version. Returns the id it replaces (the
+ * newest version's, also when an earlier one was shown).
+ */
+export function regenerateEntry(entry: Entry): string {
+  const replaced = newestId(entry);
+  const versions = (entry.versions ??= []);
+  versions[entry.version ?? 0] = versionOf(entry);
+  Object.assign(entry, { messageId: randomId(), think: '', answer: '', status: 'streaming', offset: 0 });
+  entry.meta = entry.resume = entry.feedback = undefined;
+  entry.version = versions.push(versionOf(entry)) - 1;
+  return replaced;
+}
+
+/** Shows another version of a regenerated answer (`index` into `versions`). */
+export function showVersion(entry: Entry, index: number): void {
+  const { versions, version = 0 } = entry;
+  const shown = versions?.[index];
+  if (!versions || !shown || index === version) return;
+  versions[version] = versionOf(entry);
+  // Fields a version may lack (no meta, no feedback) must not stay from the one shown before.
+  entry.meta = entry.resume = entry.feedback = undefined;
+  Object.assign(entry, shown, { versions, version: index });
 }
 
 /** Takes what an ended stream leaves into its entry. */
@@ -92,5 +142,10 @@ export function snapshot(entry: Entry, live?: LiveText): ChatMessage {
     status: entry.status,
   };
   if (entry.meta) message.meta = entry.meta;
+  const { versions, version } = entry;
+  if (versions && version !== undefined) {
+    message.version = version;
+    message.versions = versions.map((v, i) => (i === version ? { ...message } : snapshot(v)));
+  }
   return message;
 }

@@ -20,6 +20,10 @@ export interface ChatMessage {
   status: MessageStatus;
   /** The `finish` event's `meta`, once the answer is done. */
   meta?: Record<string, unknown>;
+  /** A regenerated answer: every version, oldest first (this one among them), each a message. */
+  versions?: ChatMessage[];
+  /** Which of `versions` this is (0-based): the one the log shows. */
+  version?: number;
 }
 
 export type SseStatusDetail = StatusDetail;
@@ -41,12 +45,25 @@ export interface SseFeedbackDetail {
   value: 'up' | 'down';
 }
 
+/** From `<sse-message>` (its version switcher, its editor), acted on by `<sse-chat>`. */
+export interface SseVersionDetail {
+  /** The version to show, 0-based. */
+  version: number;
+}
+export interface SseEditDetail {
+  /** The edited question. */
+  text: string;
+}
+
 export type SseStatusEvent = CustomEvent<SseStatusDetail>;
 export type SseMessageEvent = CustomEvent<SseMessageDetail>;
 export type SseDoneEvent = CustomEvent<SseDoneDetail>;
 export type SseErrorEvent = CustomEvent<SseErrorDetail>;
 export type SseEventEvent = CustomEvent<SseEventDetail>;
 export type SseFeedbackEvent = CustomEvent<SseFeedbackDetail>;
+export type SseRegenerateEvent = CustomEvent<Record<string, never>>;
+export type SseVersionEvent = CustomEvent<SseVersionDetail>;
+export type SseEditEvent = CustomEvent<SseEditDetail>;
 
 export interface SseChatEventMap {
   'sse-status': SseStatusEvent;
@@ -55,6 +72,9 @@ export interface SseChatEventMap {
   'sse-error': SseErrorEvent;
   'sse-event': SseEventEvent;
   'sse-feedback': SseFeedbackEvent;
+  'sse-regenerate': SseRegenerateEvent;
+  'sse-version': SseVersionEvent;
+  'sse-edit': SseEditEvent;
 }
 
 declare global {

@@ -10,10 +10,20 @@ import { VERSION } from '../src/version.js';
 import type { CustomProtocol } from '../src/protocols/index.js';
 import type { ProtocolName, StreamStatus } from '../src/types.js';
 import { AnswerController } from './answer-controller.js';
-import { historyEntries, newEntry, requestMessages, snapshot, type Entry } from './conversation.js';
-import { emit, type ChatMessage, type SseFeedbackDetail } from './events.js';
+import {
+  historyEntries,
+  newEntry,
+  newestId,
+  regenerateEntry,
+  requestMessages,
+  showVersion,
+  snapshot,
+  type Entry,
+} from './conversation.js';
+import { emit, type ChatMessage, type SseEditEvent, type SseFeedbackEvent, type SseVersionEvent } from './events.js';
 import { HistoryController } from './history-controller.js';
 import { ScrollFollowController } from './scroll-follow-controller.js';
+import type { SseMessage } from './sse-message.js';
 import { statusText } from './status-line.js';
 import { DEFAULT_STRINGS, type SseChatStrings } from './strings.js';
 import { styles } from './sse-chat.styles.js';
@@ -165,8 +175,8 @@ export class SseChat extends LitElement {
   /** A `fetch`-compatible function used for every request (default: `window.fetch`). */
   fetch?: typeof fetch;
   /**
-   * Builds each request from the conversation (`{messages, conversationId, messageId, model,
-   * protocol, endpoint, body}`) as `{url?, headers?, body}`, instead of the protocol's shape. Such
+   * Builds each request from the conversation (`{messages, conversationId, messageId, regenerate?,
+   * edit?, model, protocol, endpoint, body}`) as `{url?, headers?, body}`, instead of the protocol's shape. Such
    * a request is never resumed: a break asks again and the new answer replaces the partial one.
    */
   request?: ChatRequestBuilder;
@@ -179,8 +189,8 @@ export class SseChat extends LitElement {
   highlight?: Highlighter;
   /** CSS for the highlighter's output (its theme), added to every message (see `<sse-message>`). */
   highlightStyles?: string;
-  /** The actions under each finished answer, space-separated: `copy`, `feedback`; empty shows none. */
-  actions = 'copy feedback';
+  /** The message actions, space-separated: under each finished answer `copy` and `feedback`, under the last one `regenerate`, under the last question `edit`; empty shows none. */
+  actions = 'copy regenerate feedback edit';
   /** POST URL told `{conversation_id, message_id, value}` when the reader judges an answer good (`up`) or bad (`down`). */
   feedbackEndpoint?: string;
 
@@ -300,13 +310,38 @@ export class SseChat extends LitElement {
     this.#answers.resumePending();
   }
 
-  /** A message's good / bad button: told to the page with the message, and to the server. */
-  #onFeedback(event: CustomEvent<SseFeedbackDetail>): void {
+  /** The entry of the `<sse-message>` an event came from; the event stops here. */
+  #entryOf(event: Event): Entry | undefined {
     const entry = this.entries.find((e) => e.key === (event.target as HTMLElement).dataset.key);
-    if (!entry || event.detail.message) return;
-    event.stopPropagation();
+    if (entry) event.stopPropagation();
+    return entry;
+  }
+
+  /**
+   * Asks from a message's button (regenerate, the editor's send), which is gone while the answer
+   * streams: focus goes to the text box rather than to the page.
+   */
+  #askFrom(event: Event, ask: () => Promise<void>): void {
+    if (!this.#entryOf(event)) return;
+    void ask();
+    void this.updateComplete.then(() => this.input.focus());
+  }
+
+  /** A message's version switcher: that version shows in its place. */
+  #onVersion(event: SseVersionEvent): void {
+    const entry = this.#entryOf(event);
+    if (entry && entry.status !== 'streaming') showVersion(entry, event.detail.version);
+    this.requestUpdate();
+  }
+
+  /** A message's good / bad button: told to the page with the message, and to the server. */
+  #onFeedback(event: SseFeedbackEvent): void {
+    if (event.detail.message) return; // ours, re-fired below
+    const entry = this.#entryOf(event);
+    if (!entry) return;
     const { value } = event.detail;
     entry.feedback = value;
+    this.requestUpdate(); // the binding holds the choice, so another version's (none) replaces it
     emit(this, 'sse-feedback', { message: snapshot(entry), value });
     if (!this.feedbackEndpoint) return;
     const headers = new Headers(this.headers);
@@ -330,6 +365,13 @@ export class SseChat extends LitElement {
     if (event.key === 'Escape' && this.#answers.busy && !event.isComposing) {
       event.preventDefault();
       this.stop();
+      return;
+    }
+    // ArrowUp in an empty text box edits the last question (when it has its edit button).
+    const question = this.renderRoot.querySelector<SseMessage>('sse-message[author="user"][last]');
+    if (event.key === 'ArrowUp' && !this.input.value && question?.shadowRoot?.querySelector('[part=action-edit]')) {
+      event.preventDefault();
+      void question.startEdit();
       return;
     }
     if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -358,7 +400,44 @@ export class SseChat extends LitElement {
    * Sends a question and streams its answer. Resolves when the answer ends (done, error or
    * stopped; never rejects). An answer still streaming is stopped first.
    */
-  async send(text: string): Promise<void> {
+  send(text: string): Promise<void> {
+    return this.#send(text);
+  }
+
+  /**
+   * Asks the last question again: its answer is replaced by a new one, and kept as an earlier
+   * version (a "2 / 2" switcher shows them; `messages` lists them). The server is told which
+   * answer is regenerated (`regenerate` in the request). Resolves when the new answer ends.
+   */
+  async regenerate(): Promise<void> {
+    if (this.isUpdatePending) await this.updateComplete;
+    const entry = this.entries.at(-1);
+    if (this.#answers.busy || entry?.author !== 'assistant') return;
+    const regenerate = regenerateEntry(entry);
+    this.requestUpdate();
+    this.#scroll.follow();
+    emit(this, 'sse-message', { message: this.#answers.snapshot(entry) });
+    await this.#answers.ask(entry, requestMessages(this.entries, entry), { regenerate });
+  }
+
+  /**
+   * Replaces the last question with `text` and asks it: the question and its answer make way
+   * for the new pair (an answer still streaming is stopped first, and the server told with
+   * `stop-endpoint`). The server is told which answer is replaced (`edit` in the request).
+   */
+  async edit(text: string): Promise<void> {
+    if (this.isUpdatePending) await this.updateComplete;
+    let index = this.entries.length;
+    while (index-- > 0 && this.entries[index]!.author !== 'user');
+    if (!String(text ?? '').trim() || index < 0) return this.#send(text);
+    const answer = this.entries[index + 1];
+    const edit = answer && newestId(answer);
+    if (this.#answers.busy) this.stop();
+    this.entries = this.entries.slice(0, index);
+    return this.#send(text, edit);
+  }
+
+  async #send(text: string, edit?: string): Promise<void> {
     const content = String(text ?? '').trim();
     if (!content) return;
     this.#waitingSend.abort(SUPERSEDED);
@@ -380,7 +459,7 @@ export class SseChat extends LitElement {
       return;
     }
     emit(this, 'sse-message', { message: this.#answers.snapshot(answer) });
-    await this.#answers.ask(answer, messages);
+    await this.#answers.ask(answer, messages, { edit });
   }
 
   /** What a question must wait for: an update under way (a switch), then a history load. */
@@ -436,8 +515,14 @@ export class SseChat extends LitElement {
       tabindex="0"
       @scroll=${this.#scroll.onScroll}
     >
-      <div class="messages" @sse-feedback=${this.#onFeedback}>
-        ${this.entries.map((entry) =>
+      <div
+        class="messages"
+        @sse-feedback=${this.#onFeedback}
+        @sse-regenerate=${(event: Event) => this.#askFrom(event, () => this.regenerate())}
+        @sse-version=${this.#onVersion}
+        @sse-edit=${(event: SseEditEvent) => this.#askFrom(event, () => this.edit(event.detail.text))}
+      >
+        ${this.entries.map((entry, i, { length }) =>
           // One element per entry, for its life. The log only grows at its end or is replaced
           // whole (new keys), so keyed() at each index does what repeat() would, for 0.7 KB gzipped
           // less; an insertion or removal before the end would make every later message anew.
@@ -452,6 +537,9 @@ export class SseChat extends LitElement {
               .highlight=${this.highlight}
               .highlightStyles=${this.highlightStyles}
               actions=${this.actions}
+              ?last=${i === length - 1 || (i === length - 2 && entry.author === 'user')}
+              .version=${(entry.version ?? 0) + 1}
+              .versions=${entry.versions?.length}
               .feedback=${entry.feedback}
               .think=${entry.think}
               .answer=${entry.answer}

@@ -109,12 +109,44 @@ const markdown = css`
     padding: 2px 6px;
     cursor: pointer;
   }
+  /* On the reader's bubble the muted colour lacks contrast (dark theme): the text's own. */
+  :host([author='user']) .actions button {
+    color: inherit;
+  }
+  .actions button[aria-disabled='true'] {
+    opacity: 0.55;
+    cursor: default;
+  }
+  .versions {
+    font-size: 0.8em;
+    color: var(--_muted);
+  }
+  .versions button {
+    font-size: 1em;
+  }
+  .editor textarea {
+    box-sizing: border-box;
+    inline-size: 100%;
+    min-block-size: 3em;
+    field-sizing: content;
+    font: inherit;
+    color: inherit;
+    background: var(--_bg, transparent);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.5);
+    padding: 6px 8px;
+    resize: vertical;
+  }
+  .editor .actions {
+    justify-content: flex-end;
+  }
   .actions button:hover,
   .actions button[aria-pressed='true'] {
     border-color: var(--_border);
     color: var(--_fg);
   }
   .actions button:focus-visible,
+  .editor textarea:focus-visible,
   .code-copy:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 1px;
@@ -171,6 +203,9 @@ export const styles = [
       margin-inline-start: auto;
       inline-size: fit-content;
       background: var(--_user-bg);
+    }
+    :host([author='user']) .bubble:has(> .editor) {
+      inline-size: 100%;
     }
     /* The reader's text as typed. Not on .bubble: the template's own whitespace would show. */
     :host([author='user']) [part='answer'] {

@@ -40,8 +40,20 @@ function renderSome(): void {
  * @csspart action-copy - Its button that copies the answer (markdown, and the rendered HTML).
  * @csspart action-good - Its "good answer" button (`aria-pressed` once chosen).
  * @csspart action-bad - Its "bad answer" button.
+ * @csspart action-regenerate - Its "regenerate" button (on the conversation's `last` answer).
+ * @csspart versions - The version switcher of a regenerated answer ("2 / 2"), in the toolbar.
+ * @csspart version-previous - Its button to the earlier version.
+ * @csspart version-next - Its button to the later version.
+ * @csspart action-edit - The edit button under the reader's `last` question.
+ * @csspart editor - The inline editor of that question (a form), shown instead of its text.
+ * @csspart editor-input - Its text box (Enter sends, Shift+Enter is a new line, Escape cancels).
+ * @csspart editor-send - Its send button.
+ * @csspart editor-cancel - Its cancel button.
  *
  * @fires {SseFeedbackEvent} sse-feedback - The reader judged the answer: `{value: 'up' | 'down'}` (`<sse-chat>` adds the `message`).
+ * @fires {SseRegenerateEvent} sse-regenerate - The reader asked for a new answer in place of this one (`<sse-chat>` asks it).
+ * @fires {SseVersionEvent} sse-version - The reader chose another version to show: `{version}`, 0-based (`<sse-chat>` shows it).
+ * @fires {SseEditEvent} sse-edit - The reader sent the edited question: `{text}` (`<sse-chat>` asks it in place of the last question and its answer).
  *
  * @cssprop [--sse-chat-font=system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif] - Font family.
  * @cssprop [--sse-chat-font-size=15px] - Base font size.
@@ -67,6 +79,10 @@ export class SseMessage extends LitElement {
     highlightStyles: { attribute: 'highlight-styles' },
     actions: {},
     feedback: { reflect: true },
+    last: { type: Boolean },
+    version: { type: Number },
+    versions: { type: Number },
+    editing: { state: true, attribute: false },
     copied: { state: true, attribute: false },
     thinking: { type: Boolean, reflect: true },
     hasThink: { state: true, attribute: false },
@@ -103,13 +119,25 @@ export class SseMessage extends LitElement {
   #highlightSheet: CSSStyleSheet | undefined;
 
   /**
-   * The actions under a finished answer, space-separated: `copy` (the answer as markdown, and
-   * its rendered HTML as a second flavour) and `feedback` (good / bad); empty shows none.
+   * The actions, space-separated: under a finished answer `copy` (the answer as markdown, and
+   * its rendered HTML as a second flavour), `regenerate` (on the `last` answer) and `feedback`
+   * (good / bad); under the reader's `last` question `edit`. Empty shows none.
    */
-  actions = 'copy feedback';
+  actions = 'copy regenerate feedback edit';
 
   /** The reader's judgement of the answer, `up` or `down`; set by the good / bad buttons. */
   feedback?: 'up' | 'down';
+
+  /** The conversation's last answer (it may be regenerated) or the reader's last question (it may be edited). */
+  last = false;
+
+  /** A regenerated answer: which of its `versions` this is, from 1 (the switcher shows "2 / 2"). */
+  version?: number;
+  /** A regenerated answer: how many versions it has. */
+  versions?: number;
+
+  /** The inline editor of the question is open (`startEdit()`). */
+  private editing = false;
 
   private copied = false;
 
@@ -268,9 +296,10 @@ export class SseMessage extends LitElement {
     if (value === this.#text[block]) return;
     this.#text[block] = value;
     if (block === 'think') this.hasThink = value !== '';
-    if (block === 'think' && value === '' && this.status === 'streaming') {
-      // The answer was asked again (its stream could not be resumed): the thinking starts anew,
-      // and "Thought for N s" must not count the broken attempt and the wait.
+    if (block === 'think' && (value === '' || this.status !== 'streaming')) {
+      // The answer was asked again (its stream could not be resumed, or it is regenerated): the
+      // thinking starts anew, and "Thought for N s" must not count the broken attempt and the
+      // wait. Another version shown: how long it thought is not known here.
       this.#thinkStartedAt = undefined;
       this.thoughtMs = undefined;
     }
@@ -320,21 +349,121 @@ export class SseMessage extends LitElement {
     emit(this, 'sse-feedback', { value });
   }
 
+  /** Opens the inline editor of the question, its text selected to the end, focused. */
+  async startEdit(): Promise<void> {
+    this.editing = true;
+    await this.updateComplete;
+    const input = this.renderRoot.querySelector<HTMLTextAreaElement>('[part="editor-input"]');
+    input?.focus();
+    input?.setSelectionRange(input.value.length, input.value.length);
+  }
+
+  /** Closes the editor; cancelled, focus goes back to the edit button. */
+  async #endEdit(text?: string): Promise<void> {
+    this.editing = false;
+    if (text !== undefined) emit(this, 'sse-edit', { text });
+    else await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part="action-edit"]')?.focus();
+  }
+
+  #onEditorSubmit(event: Event): void {
+    event.preventDefault();
+    const text = this.renderRoot.querySelector<HTMLTextAreaElement>('[part="editor-input"]')!.value;
+    if (text.trim()) void this.#endEdit(text);
+  }
+
+  #onEditorKeyDown(event: KeyboardEvent): void {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      void this.#endEdit();
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      this.#onEditorSubmit(event);
+    }
+  }
+
+  /** The reader's question: its edit button, or its editor. */
+  #questionActions(has: (action: string) => boolean) {
+    const strings = this.#strings();
+    if (this.editing) {
+      return html`<form part="editor" class="editor" @submit=${this.#onEditorSubmit}>
+        <textarea
+          part="editor-input"
+          aria-label=${strings.editInput}
+          .value=${this.#text.answer}
+          @keydown=${this.#onEditorKeyDown}
+        ></textarea>
+        <div class="actions">
+          <button part="editor-cancel" type="button" @click=${() => this.#endEdit()}>${strings.cancel}</button>
+          <button part="editor-send" type="submit">${strings.send}</button>
+        </div>
+      </form>`;
+    }
+    return this.last && has('edit')
+      ? html`<div part="actions" class="actions">
+          <button part="action-edit" type="button" @click=${this.startEdit}>${strings.edit}</button>
+        </div>`
+      : nothing;
+  }
+
+  /** The version switcher of a regenerated answer: ‹ 2 / 2 › (the arrows mirror in RTL). */
+  #versionSwitcher(strings: SseChatStrings) {
+    const { version = 1, versions = 1 } = this;
+    // aria-disabled, not disabled, at the ends: a disabled button would drop the focus.
+    const show = (to: number) => to > 0 && to <= versions && emit(this, 'sse-version', { version: to - 1 });
+    return versions > 1
+      ? html`<span part="versions" class="versions">
+          <button
+            part="version-previous"
+            type="button"
+            aria-label=${strings.previousVersion}
+            title=${strings.previousVersion}
+            aria-disabled=${version <= 1}
+            @click=${() => show(version - 1)}
+          >
+            ‹
+          </button>
+          ${strings.version(version, versions)}
+          <button
+            part="version-next"
+            type="button"
+            aria-label=${strings.nextVersion}
+            title=${strings.nextVersion}
+            aria-disabled=${version >= versions}
+            @click=${() => show(version + 1)}
+          >
+            ›
+          </button>
+        </span>`
+      : nothing;
+  }
+
   #actions() {
     const actions = this.actions.split(/\s+/);
-    if (this.author !== 'assistant' || this.status === 'streaming' || this.status === 'pending') return nothing;
-    if (!actions.includes('copy') && !actions.includes('feedback')) return nothing;
+    const has = (action: string) => actions.includes(action);
+    if (this.author === 'user') return this.#questionActions(has);
+    if (this.status === 'streaming' || this.status === 'pending') return nothing;
+    const regenerate = this.last && has('regenerate');
+    if (!has('copy') && !has('feedback') && !regenerate && !(this.versions! > 1)) return nothing;
     const strings = this.#strings();
     return html`<div part="actions" class="actions" role="toolbar" aria-label=${strings.actions}>
+      ${this.#versionSwitcher(strings)}
       ${
-        actions.includes('copy')
+        has('copy')
           ? html`<button part="action-copy" type="button" @click=${this.#copyAnswer}>
               ${this.copied ? strings.copied : strings.copy}
             </button>`
           : nothing
       }
       ${
-        actions.includes('feedback')
+        regenerate
+          ? html`<button part="action-regenerate" type="button" @click=${() => emit(this, 'sse-regenerate', {})}>
+              ${strings.regenerate}
+            </button>`
+          : nothing
+      }
+      ${
+        has('feedback')
           ? html`<button
                 part="action-good"
                 type="button"
@@ -386,7 +515,7 @@ export class SseMessage extends LitElement {
             </details>`
           : nothing
       }
-      <div part="answer" class="markdown"></div>
+      <div part="answer" class="markdown" ?hidden=${this.editing}></div>
       ${this.#actions()}
     </div>`;
   }

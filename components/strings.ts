@@ -30,6 +30,15 @@ export interface SseChatStrings {
   copy: string;
   good: string;
   bad: string;
+  /** The answer's regenerate button, and its version switcher ("2 / 2" and the arrows' names). */
+  regenerate: string;
+  version: (shown: number, count: number) => string;
+  previousVersion: string;
+  nextVersion: string;
+  /** The edit button under the last question, the editor's text box and its cancel button (it sends with `send`). */
+  edit: string;
+  editInput: string;
+  cancel: string;
   connecting: string;
   streaming: string;
   polling: string;
@@ -66,6 +75,13 @@ export const DEFAULT_STRINGS: SseChatStrings = {
   copy: 'Copy answer',
   good: 'Good answer',
   bad: 'Bad answer',
+  regenerate: 'Regenerate',
+  version: (shown, count) => `${shown} / ${count}`,
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
+  edit: 'Edit',
+  editInput: 'Edit your question',
+  cancel: 'Cancel',
   connecting: 'Connecting…',
   streaming: 'Answering…',
   polling: 'Answering (over polling: the network blocks live streams)…',

@@ -19,6 +19,10 @@ export interface ChatRequestContext {
   conversationId: string;
   /** The answer's id, the same for every request of it. */
   messageId: string;
+  /** Set when the answer regenerates an earlier one: that answer's id. */
+  regenerate?: string;
+  /** Set when the question was edited: the id of the answer it replaces, with its question. */
+  edit?: string;
   model: string | undefined;
   protocol: StreamConfig['protocol'];
   endpoint: string;
@@ -51,7 +55,9 @@ export const isDirect = ({ model, protocol, request }: Pick<StreamConfig, 'model
  * `model`: Chat Completions `{model, messages, stream}`, Responses `{model, input, stream}`,
  * Anthropic `{model, max_tokens, messages, stream}` with `anthropic-version`, the AI SDK's
  * `{id, messages, trigger, model}` with UI messages (`parts`); `agent`, `text` and the rest
- * keep ours, `{conversation_id, message_id, messages, model}`. `body` is merged over either.
+ * keep ours, `{conversation_id, message_id, messages, model}` (with `regenerate` or `edit`: the
+ * id of the answer replaced). A regenerate is the AI SDK's `trigger: 'regenerate-message'`; the
+ * other APIs are simply asked again. `body` is merged over either.
  *
  * @example
  * chatRequest({ ...context, protocol: 'openai', model: 'llama3.2' }).body
@@ -61,9 +67,16 @@ export function chatRequest(context: ChatRequestContext): {
   headers?: Record<string, string>;
   body: Record<string, unknown>;
 } {
-  const { messages, model, conversationId: id, body } = context;
+  const { messages, model, conversationId: id, body, regenerate, edit } = context;
   let headers: Record<string, string> | undefined;
-  let shape: Record<string, unknown> = { conversation_id: id, message_id: context.messageId, messages, model };
+  let shape: Record<string, unknown> = {
+    conversation_id: id,
+    message_id: context.messageId,
+    messages,
+    model,
+    regenerate,
+    edit,
+  };
   if (isDirect({ ...context, request: undefined })) {
     shape = { model, messages, stream: true };
     if (context.protocol === 'openai-responses') shape = { model, input: messages, stream: true };
@@ -78,7 +91,9 @@ export function chatRequest(context: ChatRequestContext): {
         role,
         parts: [{ type: 'text', text: content }],
       }));
-      shape = { id, messages: ui, trigger: 'submit-message', model };
+      shape = regenerate
+        ? { id, messages: ui, trigger: 'regenerate-message', messageId: regenerate, model }
+        : { id, messages: ui, trigger: 'submit-message', model };
     }
   }
   return { headers, body: { ...shape, ...body } };

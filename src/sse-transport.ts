@@ -75,6 +75,9 @@ async function attemptRequest(run: Run, config: StreamConfig): Promise<ChatReque
     messages: run.request.messages ?? [],
     conversationId: config.conversationId,
     messageId: run.messageId,
+    // Only when set: the answer it replaces.
+    ...(run.request.regenerate && { regenerate: run.request.regenerate }),
+    ...(run.request.edit && { edit: run.request.edit }),
     model: config.model,
     protocol: config.protocol,
     endpoint: config.endpoint,

@@ -128,6 +128,10 @@ export interface StreamRequest {
   body?: Record<string, unknown>;
   /** The answer's id; generated when absent. */
   messageId?: string;
+  /** A new answer to the same question, in place of the answer with this id (sent as `regenerate`). */
+  regenerate?: string;
+  /** A new answer to an edited question, in place of the answer with this id and its question (sent as `edit`). */
+  edit?: string;
   /** Resume from this offset instead of asking a new answer. */
   offset?: number;
   /** Text already shown (e.g. from history), continued by the resume. */

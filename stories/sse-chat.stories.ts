@@ -560,3 +560,95 @@ export const LongConversation: Story = chatStory({
     await expect(resume?.offset).toBe(pending.offset);
   },
 });
+
+// --- regenerate, versions, edit ------------------------------------------------------------
+
+const FIRST_VERSION = `A resumed stream continues **after** the last sequence number the client applied, so no text repeats.`;
+const SECOND_VERSION = `In short: number every event, remember the highest one shown, and resume from it with \`Last-Event-ID\`.`;
+const firstVersionScript = answerScript(FIRST_VERSION, { paceMs: 8 });
+const secondVersionScript = answerScript(SECOND_VERSION, { paceMs: 8 });
+
+/** A message's control by part, once the message rendered it. */
+async function controlOf<T extends HTMLElement = HTMLButtonElement>(
+  message: SseMessage | undefined,
+  name: string,
+): Promise<T> {
+  await waitFor(() => expect(part(message, name)).not.toBeNull(), { timeout: STATE_TIMEOUT });
+  return part(message, name) as T;
+}
+
+/** The switcher as the reader sees it: "‹ 2 / 2 ›". */
+function switcherText(message: SseMessage | undefined): string | undefined {
+  return part(message, 'versions')?.textContent?.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The reader asked for another answer (the regenerate button under the last answer): the new
+ * one replaces it and the first is kept as a version — the "‹ 2 / 2 ›" switcher shows both. The
+ * play function regenerates, checks version 2, then goes back to version 1.
+ */
+export const Regenerated: Story = chatStory({
+  name: 'Regenerated answer (version switcher)',
+  server: { answers: [firstVersionScript, secondVersionScript] },
+  question: QUESTION,
+  async expectState(chat, { server, done }) {
+    await waitFor(() => expect(done()).toBe(1), { timeout: STATE_TIMEOUT });
+    const answer = messageElements(chat).at(-1);
+    await expect(part(answer, 'versions')).toBeNull();
+    (await controlOf(answer, 'action-regenerate')).click();
+    await waitFor(() => expect(done()).toBe(2), { timeout: STATE_TIMEOUT });
+    await untilStatus(chat, 'done');
+    await expectExactAnswer(chat, secondVersionScript);
+    // Two answers asked, under two message ids; the question asked once.
+    const asked = server.requests.filter((request) => request.path === '/api/chat');
+    await expect(asked).toHaveLength(2);
+    await expect(asked[0]?.messageId).not.toBe(asked[1]?.messageId);
+    await expect(messageElements(chat)).toHaveLength(2);
+    await expect(messageElements(chat).at(-1)).toBe(answer);
+    await waitFor(() => expect(switcherText(answer)).toBe('‹ 2 / 2 ›'));
+    await expect(lastAnswer(chat)?.versions?.map((version) => version.answer)).toEqual([FIRST_VERSION, SECOND_VERSION]);
+    await expect(lastAnswer(chat)?.version).toBe(1);
+    await expect(part(answer, 'version-next')!.getAttribute('aria-disabled')).toBe('true');
+    await expect(part(answer, 'answer')?.textContent?.trim()).toBe(
+      'In short: number every event, remember the highest one shown, and resume from it with Last-Event-ID.',
+    );
+
+    (part(answer, 'version-previous') as HTMLButtonElement).click();
+    await waitFor(() => expect(switcherText(answer)).toBe('‹ 1 / 2 ›'));
+    await expect(lastAnswer(chat)?.answer).toBe(FIRST_VERSION);
+    await expect(lastAnswer(chat)?.version).toBe(0);
+    await waitFor(() => expect(part(answer, 'answer')?.querySelector('strong')?.textContent).toBe('after'));
+    await expect(part(answer, 'version-previous')!.getAttribute('aria-disabled')).toBe('true');
+    await expect(part(answer, 'version-next')!.getAttribute('aria-disabled')).toBe('false');
+    // Switching asks nothing.
+    await expect(server.requests.filter((request) => request.path === '/api/chat')).toHaveLength(2);
+  },
+});
+
+const editedScript = answerScript(ANSWER, { paceMs: 8 });
+/**
+ * The reader's last question put back into its inline editor (its edit button, or ArrowUp in
+ * the empty composer): Enter sends the new text in place of the question and its answer,
+ * Shift+Enter is a new line, Escape cancels.
+ */
+export const EditingLastQuestion: Story = chatStory({
+  name: 'Editing the last question',
+  server: { answers: [editedScript] },
+  question: QUESTION,
+  async expectState(chat, { done }) {
+    await waitFor(() => expect(done()).toBe(1), { timeout: STATE_TIMEOUT });
+    const [question, answer] = messageElements(chat);
+    await expect(question?.getAttribute('author')).toBe('user');
+    (await controlOf(question, 'action-edit')).click();
+    const input = (await controlOf(question, 'editor-input')) as unknown as HTMLTextAreaElement;
+    await expect(input.value).toBe(QUESTION);
+    await expect(input.getAttribute('aria-label')).toBe('Edit your question');
+    await expect(question?.shadowRoot?.activeElement).toBe(input);
+    await expect(part(question, 'answer')?.hidden).toBe(true);
+    await expect(part(question, 'editor-send')?.textContent?.trim()).toBe('Send');
+    await expect(part(question, 'editor-cancel')?.textContent?.trim()).toBe('Cancel');
+    // The answer keeps its regenerate button; nothing was asked again.
+    await expect(part(answer, 'action-regenerate')).not.toBeNull();
+    await expect(chat.messages.map((message) => message.answer)).toEqual([QUESTION, scriptText(editedScript).answer]);
+  },
+});

@@ -13,7 +13,7 @@ import type { BlockName } from '../src/types.js';
 import { controlsOnly } from './controls.js';
 import hljs from 'highlight.js/lib/common';
 import hljsTheme from 'highlight.js/styles/github.min.css?inline';
-import { ANSWER, QUESTION, THINK, chunked } from './fixtures.js';
+import { ANSWER, QUESTION, RTL_ANSWER, THINK, chunked } from './fixtures.js';
 
 interface MessageArgs {
   author: 'user' | 'assistant';
@@ -239,5 +239,105 @@ export const DarkTheme: Story = {
     await expect(getComputedStyle(part(message, 'answer').querySelector('pre')!).backgroundColor).toBe(
       'rgb(21, 27, 35)',
     );
+  },
+};
+
+/** The switcher as the reader sees it: "‹ 2 / 3 ›". */
+function switcherText(message: SseMessage): string | undefined {
+  return part(message, 'versions').textContent?.replace(/\s+/g, ' ').trim();
+}
+
+/** The `part`s of the toolbar's controls, in document (and Tab) order. */
+function toolbarParts(message: SseMessage): Array<string | null> {
+  return [...part(message, 'actions').querySelectorAll('button')].map((button) => button.getAttribute('part'));
+}
+
+/** The `sse-version` events a story's message fired (its `<sse-chat>` would show that version). */
+function versionsAsked(message: SseMessage): number[] {
+  const asked: number[] = [];
+  message.addEventListener('sse-version', (event) => asked.push(event.detail.version));
+  return asked;
+}
+
+const versionedMessage = (args: MessageArgs) =>
+  html`<sse-message
+    author="assistant"
+    status="done"
+    last
+    versions="3"
+    version="2"
+    theme=${ifDefined(args.theme === 'auto' ? undefined : args.theme)}
+    .answer=${args.answer}
+  ></sse-message>`;
+
+/**
+ * The conversation's `last` answer, regenerated twice, showing version 2 of 3: the toolbar has
+ * the version switcher ("‹ 2 / 3 ›", both arrows enabled), copy, regenerate and good / bad. A
+ * lone message only asks (`sse-version`, `sse-regenerate`); `<sse-chat>` switches and regenerates.
+ */
+export const Versions: Story = {
+  name: 'Versions (2 of 3, last answer)',
+  args: { think: '' },
+  render: (args) => html`<div style="max-width: 720px">${versionedMessage(args)}</div>`,
+  async play({ canvasElement }) {
+    const message = await messageIn(canvasElement);
+    await expect(message.version).toBe(2);
+    await expect(message.versions).toBe(3);
+    await expect(toolbarParts(message)).toEqual([
+      'version-previous',
+      'version-next',
+      'action-copy',
+      'action-regenerate',
+      'action-good',
+      'action-bad',
+    ]);
+    await expect(switcherText(message)).toBe('‹ 2 / 3 ›');
+    const previous = part(message, 'version-previous') as HTMLButtonElement;
+    const next = part(message, 'version-next') as HTMLButtonElement;
+    await expect(previous.getAttribute('aria-label')).toBe('Previous version');
+    await expect(next.getAttribute('aria-label')).toBe('Next version');
+    await expect([previous, next].map((b) => b.getAttribute('aria-disabled'))).toEqual(['false', 'false']);
+    await expect(part(message, 'action-regenerate').textContent?.trim()).toBe('Regenerate');
+
+    const asked = versionsAsked(message);
+    let regenerated = 0;
+    message.addEventListener('sse-regenerate', () => regenerated++);
+    previous.click();
+    next.click();
+    part(message, 'action-regenerate').click();
+    await expect(asked, 'sse-version is 0-based: from version 2, to 1 and 3').toEqual([0, 2]);
+    await expect(regenerated).toBe(1);
+    // Not `last`: an earlier answer keeps its switcher but cannot be regenerated.
+    message.last = false;
+    await message.updateComplete;
+    await expect(message.shadowRoot?.querySelector('[part="action-regenerate"]')).toBeNull();
+    await expect(switcherText(message)).toBe('‹ 2 / 3 ›');
+    message.last = true;
+    await message.updateComplete;
+  },
+};
+
+/**
+ * The same toolbar under `dir="rtl"`: it mirrors — the switcher at the right, "previous" on
+ * its right-hand side with its arrow pointing right (the angle quotes are mirrored glyphs).
+ */
+export const VersionsRightToLeft: Story = {
+  name: 'Versions, right to left (RTL)',
+  args: { think: '', answer: RTL_ANSWER },
+  render: (args) => html`<div dir="rtl" style="max-width: 720px">${versionedMessage(args)}</div>`,
+  async play({ canvasElement }) {
+    const message = await messageIn(canvasElement);
+    const toolbar = part(message, 'actions');
+    await expect(getComputedStyle(toolbar).direction).toBe('rtl');
+    await expect(switcherText(message)).toBe('‹ 2 / 3 ›');
+    const previous = part(message, 'version-previous').getBoundingClientRect();
+    const next = part(message, 'version-next').getBoundingClientRect();
+    const switcher = part(message, 'versions').getBoundingClientRect();
+    await expect(previous.left, 'previous on the right of next').toBeGreaterThan(next.right - 1);
+    // The switcher starts the toolbar: at its right edge.
+    await expect(Math.abs(toolbar.getBoundingClientRect().right - switcher.right)).toBeLessThan(1);
+    const asked = versionsAsked(message);
+    part(message, 'version-previous').click();
+    await expect(asked).toEqual([0]);
   },
 };

@@ -56,7 +56,7 @@ export function checkManifest() {
         'retry-max',
       ],
       properties: ['headers', 'body', 'fetch', 'strings', 'messages', 'stats'],
-      methods: ['send', 'stop', 'resume', 'clear'],
+      methods: ['send', 'regenerate', 'edit', 'stop', 'resume', 'clear'],
       events: ['sse-status', 'sse-message', 'sse-done', 'sse-error', 'sse-event', 'sse-feedback'],
       // The messages in its shadow root read the same custom properties: it documents all.
       cssProperties: Object.keys(tokens),
@@ -66,8 +66,8 @@ export function checkManifest() {
       source: ['components/sse-message.ts', 'components/markdown-view.ts'],
       attributes: ['author', 'status', 'thinking', 'theme'],
       properties: ['think', 'answer', 'strings'],
-      methods: ['appendText', 'flush'],
-      events: ['sse-feedback'],
+      methods: ['appendText', 'flush', 'startEdit'],
+      events: ['sse-feedback', 'sse-regenerate', 'sse-version', 'sse-edit'],
       cssProperties: usedTokens('components/sse-message.styles.ts', tokens),
     },
   };

@@ -1,6 +1,9 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { chatFixture, chatUrl, question, until } from '../helpers/chat.js';
+import type AxeCore from 'axe-core';
+import type { SseMessage } from '../../components/sse-message.js';
+import { chatFixture, chatUrl, question, until, type ChatHarness } from '../helpers/chat.js';
+import { registerFixture } from '../helpers/fixture.js';
 
 /** axe-core over the element and its shadow roots (chai-a11y-axe, part of @open-wc/testing). */
 async function expectAccessible(element: Element, state: string) {
@@ -128,5 +131,176 @@ describe('<sse-chat>: accessibility', () => {
     expect(h.part('send').textContent!.trim()).to.equal('Send');
     expect(h.part('stop').textContent!.trim()).to.equal('Stop');
     expect(h.part('jump-latest').textContent!.trim()).to.equal('Jump to latest');
+  });
+});
+
+// --- regenerate, versions, edit --------------------------------------------------------------
+
+/** A message's control by part. */
+function control<T extends HTMLElement = HTMLButtonElement>(message: SseMessage, name: string): T {
+  const element = message.shadowRoot!.querySelector<T>(`[part="${name}"]`);
+  if (!element) throw new Error(`no part="${name}"`);
+  return element;
+}
+
+const switcherText = (message: SseMessage) => control(message, 'versions').textContent!.replace(/\s+/g, ' ').trim();
+
+/** A chat (these attributes) on a fixture answering these texts, one per request. */
+async function textChat(attrs: Record<string, string>, ...answers: string[]): Promise<ChatHarness> {
+  const fixture = await registerFixture(answers.map((text) => ({ body: `data: ${text}\n\n` })));
+  return chatFixture({ endpoint: fixture.url, protocol: 'text', ...attrs });
+}
+
+/** A question answered, then its answer regenerated: version 2 of 2 shown, with its switcher. */
+async function regenerated(attrs: Record<string, string> = {}): Promise<ChatHarness> {
+  const h = await textChat(attrs, 'The first answer.', 'The second answer.');
+  await h.ask('Why is the sky blue?');
+  await h.lastMessage.updateComplete;
+  const ended = oneEvent(h.chat, 'sse-done');
+  control(h.lastMessage, 'action-regenerate').click();
+  await ended;
+  await h.chat.updateComplete;
+  await h.lastMessage.updateComplete;
+  expect(switcherText(h.lastMessage)).to.equal('‹ 2 / 2 ›');
+  return h;
+}
+
+/** Shows another version with the switcher's button (`previous` or `next`). */
+async function switchVersion(h: ChatHarness, to: 'previous' | 'next'): Promise<void> {
+  control(h.lastMessage, `version-${to}`).click();
+  await h.chat.updateComplete;
+  await h.lastMessage.updateComplete;
+}
+
+/** A question answered, then its editor opened with its edit button. */
+async function editing(attrs: Record<string, string> = {}): Promise<{ h: ChatHarness; question: SseMessage }> {
+  const h = await textChat(attrs, 'An answer.');
+  await h.ask('My question');
+  const question = h.messageElements[0]!;
+  await question.updateComplete;
+  control(question, 'action-edit').click();
+  await question.updateComplete;
+  expect(control<HTMLTextAreaElement>(question, 'editor-input').value).to.equal('My question');
+  return { h, question };
+}
+
+/** The element with focus, through shadow roots. */
+function deepActiveElement(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+/**
+ * Tab from a button placed before the chat until the composer's text box: the `part` of each
+ * control reached; each must show a focus ring.
+ */
+async function tabOrder(h: ChatHarness): Promise<string[]> {
+  const before = document.createElement('button');
+  before.textContent = 'before';
+  h.chat.before(before);
+  before.focus();
+  const reached: string[] = [];
+  try {
+    for (let i = 0; i < 20 && reached.at(-1) !== 'input'; i++) {
+      await sendKeys({ press: 'Tab' });
+      const focused = deepActiveElement();
+      reached.push(focused?.getAttribute('part') ?? String(focused?.tagName));
+      if (focused instanceof HTMLElement && focused !== document.body) {
+        const style = getComputedStyle(focused);
+        expect(style.outlineStyle, `${reached.at(-1)} focus ring`).to.equal('solid');
+        expect(parseFloat(style.outlineWidth), `${reached.at(-1)} focus ring`).to.be.at.least(2);
+      }
+    }
+  } finally {
+    before.remove();
+  }
+  return reached;
+}
+
+/** The accessible name axe computes (accname, over the flattened shadow trees); axe is loaded by an axe run. */
+function accessibleName(element: Element): string {
+  const { axe } = window as unknown as { axe: typeof AxeCore };
+  axe.setup(document);
+  try {
+    return axe.commons.text.accessibleText(element).trim();
+  } finally {
+    axe.teardown();
+  }
+}
+
+describe('<sse-chat>: accessibility of regenerate, versions and edit', () => {
+  it('has no axe violations after a regenerate, the version switcher shown (light and dark)', async () => {
+    for (const theme of ['light', 'dark']) {
+      const h = await regenerated({ theme });
+      await expectAccessible(h.chat, `regenerated, version 2 / 2 (${theme})`);
+      await switchVersion(h, 'previous');
+      expect(switcherText(h.lastMessage)).to.equal('‹ 1 / 2 ›');
+      await expectAccessible(h.chat, `regenerated, version 1 / 2 (${theme})`);
+    }
+  });
+
+  it('has no axe violations with the inline editor open on the last question (ltr and rtl)', async () => {
+    for (const dir of ['ltr', 'rtl']) {
+      const { h, question } = await editing({ theme: 'light', dir });
+      expect(getComputedStyle(control(question, 'editor')).direction).to.equal(dir);
+      await expectAccessible(h.chat, `editing the last question (${dir})`);
+    }
+  });
+
+  it('has no axe violations with the version switcher under dir="rtl"', async () => {
+    const h = await regenerated({ theme: 'light', dir: 'rtl' });
+    const previous = control(h.lastMessage, 'version-previous').getBoundingClientRect();
+    const next = control(h.lastMessage, 'version-next').getBoundingClientRect();
+    expect(previous.left, 'mirrored: previous on the right').to.be.greaterThan(next.right - 1);
+    await expectAccessible(h.chat, 'regenerated (rtl)');
+  });
+
+  it('gives every new control an accessible name', async () => {
+    const h = await regenerated({ theme: 'light' });
+    await expectAccessible(h.chat, 'regenerated'); // and loads axe for the names
+    const answer = h.lastMessage;
+    const [question] = h.messageElements;
+    const names = (message: SseMessage, parts: string[]) =>
+      Object.fromEntries(parts.map((name) => [name, accessibleName(control(message, name))]));
+    expect(names(answer, ['actions', 'version-previous', 'version-next', 'action-regenerate'])).to.deep.equal({
+      actions: 'Answer actions',
+      'version-previous': 'Previous version',
+      'version-next': 'Next version',
+      'action-regenerate': 'Regenerate',
+    });
+    expect(control(answer, 'actions').getAttribute('role')).to.equal('toolbar');
+    expect(names(question!, ['action-edit'])).to.deep.equal({ 'action-edit': 'Edit' });
+
+    control(question!, 'action-edit').click();
+    await question!.updateComplete;
+    expect(names(question!, ['editor-input', 'editor-cancel', 'editor-send'])).to.deep.equal({
+      'editor-input': 'Edit your question',
+      'editor-cancel': 'Cancel',
+      'editor-send': 'Send',
+    });
+  });
+
+  it('reaches every new control with Tab, in reading order, with a focus ring', async () => {
+    const h = await regenerated({ theme: 'light' });
+    const answerActions = ['action-copy', 'action-regenerate', 'action-good', 'action-bad'];
+    // Both arrows stay in the Tab order at the ends (aria-disabled), so focus is never dropped.
+    const switcher = ['version-previous', 'version-next'];
+    expect(await tabOrder(h)).to.deep.equal(['log', 'action-edit', ...switcher, ...answerActions, 'input']);
+    await switchVersion(h, 'previous');
+    expect(await tabOrder(h)).to.deep.equal(['log', 'action-edit', ...switcher, ...answerActions, 'input']);
+
+    const question = h.messageElements[0]!;
+    control(question, 'action-edit').click();
+    await question.updateComplete;
+    expect(await tabOrder(h)).to.deep.equal([
+      'log',
+      'editor-input',
+      'editor-cancel',
+      'editor-send',
+      ...switcher,
+      ...answerActions,
+      'input',
+    ]);
   });
 });

@@ -32,7 +32,9 @@ describe('answer actions', () => {
     await h.lastMessage.updateComplete;
     const copy = part(h.lastMessage, 'action-copy')!;
     expect(part(h.lastMessage, 'actions')!.getAttribute('role')).to.equal('toolbar');
-    expect(part(h.messageElements[0]!, 'actions'), 'none under the question').to.equal(null);
+    const question = h.messageElements[0]!;
+    expect(part(question, 'action-copy') === null, 'no copy under the question').to.equal(true);
+    expect(part(question, 'action-edit') !== null, 'its edit button').to.equal(true);
     copy.click();
     await until(() => copy.textContent!.trim() === 'Copied', 3000, 'Copied');
     expect(h.lastMessage.shadowRoot!.querySelector('[part="actions"] [role="status"]')!.textContent).to.equal('Copied');

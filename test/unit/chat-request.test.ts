@@ -133,6 +133,69 @@ describe('chatRequest', () => {
       model: 'm',
     });
   });
+
+  it('ours carries `regenerate` / `edit` only when set: the id of the answer replaced', () => {
+    expect(wire({ regenerate: 'm0' }).body).to.deep.equal({ ...OURS, regenerate: 'm0' });
+    expect(wire({ edit: 'm0' }).body).to.deep.equal({ ...OURS, edit: 'm0' });
+    expect(wire({ regenerate: undefined, edit: undefined }).body).to.deep.equal(OURS);
+    expect(Object.keys(wire({}).body as object)).to.deep.equal(['conversation_id', 'message_id', 'messages']);
+    for (const protocol of PROTOCOLS) {
+      expect(wire({ protocol, regenerate: 'm0' }).body, `${protocol} regenerate`).to.deep.equal({
+        ...OURS,
+        regenerate: 'm0',
+      });
+      expect(wire({ protocol, edit: 'm0' }).body, `${protocol} edit`).to.deep.equal({ ...OURS, edit: 'm0' });
+    }
+    for (const protocol of ['agent', 'text'] as const) {
+      expect(wire({ protocol, model: 'llama3.2', regenerate: 'm0' }).body, protocol).to.deep.equal({
+        ...OURS,
+        model: 'llama3.2',
+        regenerate: 'm0',
+      });
+    }
+  });
+
+  it('ours: `body` merges over `regenerate` / `edit` too', () => {
+    expect(wire({ regenerate: 'm0', body: { regenerate: 'server-side', x: 1 } }).body).to.deep.equal({
+      ...OURS,
+      regenerate: 'server-side',
+      x: 1,
+    });
+  });
+
+  it("ai-sdk direct, a regenerate: useChat's {id, messages, trigger: 'regenerate-message', messageId, model}", () => {
+    const before = messages.slice(0, 1);
+    expect(wire({ protocol: 'ai-sdk', model: 'gpt-5-mini', messages: before, regenerate: 'm0' })).to.deep.equal({
+      headers: undefined,
+      body: {
+        id: 'c1',
+        messages: [{ id: 'c1-0', role: 'user', parts: [{ type: 'text', text: 'What is 925 / 5?' }] }],
+        trigger: 'regenerate-message',
+        messageId: 'm0',
+        model: 'gpt-5-mini',
+      },
+    });
+  });
+
+  it("ai-sdk direct, an edited question: a plain 'submit-message', no `edit` field", () => {
+    const plain = wire({ protocol: 'ai-sdk', model: 'gpt-5-mini' });
+    expect(wire({ protocol: 'ai-sdk', model: 'gpt-5-mini', edit: 'm0' })).to.deep.equal(plain);
+    expect((plain.body as { trigger: string }).trigger).to.equal('submit-message');
+  });
+
+  it('openai, openai-responses and anthropic direct: asked again, no `regenerate` or `edit` field', () => {
+    for (const [protocol, model] of [
+      ['openai', 'llama3.2'],
+      ['openai-responses', 'gpt-5-mini'],
+      ['anthropic', 'claude-sonnet-4-5'],
+    ] as const) {
+      const plain = wire({ protocol, model });
+      expect(wire({ protocol, model, regenerate: 'm0' }), `${protocol} regenerate`).to.deep.equal(plain);
+      expect(wire({ protocol, model, edit: 'm0' }), `${protocol} edit`).to.deep.equal(plain);
+      const body = wire({ protocol, model, regenerate: 'm0', edit: 'm1' }).body as Record<string, unknown>;
+      expect(body, protocol).not.to.have.any.keys('regenerate', 'edit', 'messageId', 'trigger');
+    }
+  });
 });
 
 describe('isDirect', () => {
