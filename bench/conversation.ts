@@ -11,9 +11,12 @@
  *   show them.
  *
  * Measured in the page: when the history response ended (Resource Timing `responseEnd`; the
- * floor's start instead), when a message was first painted inside the log's box (checked in a
- * task after each frame, so the layout is clean and the paint done), when the load settled
- * (all messages rendered, then 10 frames with no gap over 50 ms), the long frames and the
+ * floor's start instead), when a message was first painted inside the log's box (checked in
+ * each animation frame: the start of the frame after the one that saw it, whose paint is done
+ * by then; a task posted after each frame is held back while frames and input keep coming, by
+ * 100 ms and more), when the load settled
+ * (every message in the log's box rendered, then 10 frames with no gap over 50 ms: ours renders
+ * an answer's markdown only once it comes near the view), the long frames and the
  * input delay of the keys the Node side presses meanwhile (Shift: nothing to type, so the
  * keys cost the same in both variants). Busy time and the JS heap are read by the Node side.
  */
@@ -54,8 +57,10 @@ export interface LoadMetrics extends FrameMetrics {
   responseMs: number;
   /** ms from the response to the first message painted in the log's box. */
   firstVisibleMs: number | null;
-  /** ms from the response until the load settled (all messages rendered, the frames quiet again). */
+  /** ms from the response until the load settled (the messages in view rendered, the frames quiet again). */
   settledMs: number;
+  /** Messages whose markdown was rendered when the load settled (ours renders those near the view). */
+  rendered: number;
   /** ms from the response until a key pressed meanwhile was handled promptly for good (0: never late). */
   composerMs: number;
   /** The longest a key waited for the main thread during the load (press → handler), ms. */
@@ -151,23 +156,35 @@ function body(message: HTMLElement): Element | null {
   return chat ? (message.shadowRoot?.querySelector('[part="answer"]') ?? null) : message;
 }
 
-/** Whether a rendered message lies (partly) inside the log's box. */
-function anyVisible(): boolean {
+/** Whether a message shows its rendered content (not yet: empty, or ours' plain-text stand-in). */
+function isRendered(message: HTMLElement): boolean {
+  const content = body(message);
+  return !!content?.firstChild && !content.classList.contains('later');
+}
+
+/** The messages (partly) inside the log's box. */
+function inView(): HTMLElement[] {
   const { log, messages } = parts();
   const box = log.getBoundingClientRect();
+  const seen: HTMLElement[] = [];
   // The log follows its end, so look from the end, and stop above the box.
   for (let i = messages.length - 1; i >= 0; i--) {
     const rect = messages[i]!.getBoundingClientRect();
     if (rect.bottom <= box.top) break;
-    if (rect.top < box.bottom && rect.height > 0 && body(messages[i]!)?.firstChild) return true;
+    if (rect.top < box.bottom && rect.height > 0) seen.push(messages[i]!);
   }
-  return false;
+  return seen;
 }
 
-/** Whether every message is there and rendered. */
-function allRendered(expected: number): boolean {
-  const { messages } = parts();
-  return messages.length >= expected && messages.every((message) => body(message)?.firstChild);
+/** Whether a rendered message lies (partly) inside the log's box. */
+function anyVisible(): boolean {
+  return inView().some(isRendered);
+}
+
+/** Whether every message is there and those in the log's box are rendered. */
+function viewRendered(expected: number): boolean {
+  const visible = inView();
+  return parts().messages.length >= expected && visible.length > 0 && visible.every(isRendered);
 }
 
 /** The measured load: the history (or the floor's HTML) until it has settled. */
@@ -191,6 +208,16 @@ async function load(expected: number): Promise<LoadMetrics> {
   );
   frames.start(t0);
   let firstVisibleAt: number | null = null;
+  let seen = false;
+  const probe = (now: number) => {
+    if (seen)
+      firstVisibleAt = now; // the frame after the one that saw it: that one has painted
+    else {
+      seen = anyVisible();
+      requestAnimationFrame(probe);
+    }
+  };
+  requestAnimationFrame(probe);
   let lastBusy = t0;
   let quiet = 0;
   let previous = t0;
@@ -202,8 +229,7 @@ async function load(expected: number): Promise<LoadMetrics> {
       quiet = 0;
     } else quiet++;
     previous = now;
-    if (firstVisibleAt === null && anyVisible()) firstVisibleAt = now;
-    if (renderedAt === null && allRendered(expected)) renderedAt = now;
+    if (renderedAt === null && viewRendered(expected)) renderedAt = now;
     if ((renderedAt !== null && quiet >= QUIET_FRAMES) || now - t0 > SETTLE_CAP_MS) break;
   }
   const t1 = Math.max(lastBusy, renderedAt ?? lastBusy);
@@ -220,6 +246,7 @@ async function load(expected: number): Promise<LoadMetrics> {
     responseMs: responseAt - t0,
     firstVisibleMs: firstVisibleAt === null ? null : firstVisibleAt - responseAt,
     settledMs: t1 - responseAt,
+    rendered: parts().messages.filter(isRendered).length,
     composerMs: late.length ? Math.max(...late.map((key) => key.handled)) - responseAt : 0,
     inputDelayMaxMs: Math.max(0, ...keys.filter((key) => key.handled > t0).map((key) => key.handled - key.pressed)),
     keys: keys.length,

@@ -15,6 +15,12 @@ const markdown = css`
   .markdown > .md-page:last-child > :last-child {
     margin-block-end: 0;
   }
+  /* A finished answer not rendered yet: its source as text, skipped while out of view. */
+  .later {
+    white-space: pre-wrap;
+    content-visibility: auto;
+    contain-intrinsic-size: auto 300px;
+  }
   /* Pages of finished blocks (see markdown-view.ts): skipped while out of view. */
   .md-page {
     content-visibility: auto;

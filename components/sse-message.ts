@@ -6,6 +6,9 @@ import { MarkdownView, type Highlighter, type MarkdownViewOptions } from './mark
 import { DEFAULT_STRINGS, type SseChatStrings } from './strings.js';
 import { styles } from './sse-message.styles.js';
 
+/** The strings objects given, each merged over the defaults. */
+const merged = new WeakMap<Partial<SseChatStrings>, SseChatStrings>();
+
 /** Deferred first renders, the latest first, run in frames of 8 ms at most between them all. */
 const later: Array<() => void> = [];
 function renderLater(render: () => void): void {
@@ -24,7 +27,10 @@ function renderSome(): void {
  *
  * `think` and `answer` hold the markdown *source* exactly as received (after escape
  * decoding); the rendered DOM lives in the shadow root. Streaming text is added with
- * `appendText()`, which costs the same at the end of a long answer as at its start.
+ * `appendText()`, which costs the same at the end of a long answer as at its start. A finished
+ * message renders a frame or so after it is added, and a finished answer's markdown only once
+ * it comes near the view (its source shows as plain text until then); awaiting `updateComplete`,
+ * or `flush()`, renders it at once.
  * Inside `<sse-chat>` it inherits the chat's `--sse-chat-*` custom properties.
  *
  * @summary One chat message: think block + answer, streamed markdown.
@@ -185,20 +191,52 @@ export class SseMessage extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    // A finished message (a history) renders a little later, under a frame budget shared by
-    // all: a long conversation opens without one long task, its visible end first.
-    if (this.status === 'streaming' || document.visibilityState === 'hidden') this.#mountViews();
-    else {
-      this.#mounting = () => this.#mountViews();
-      renderLater(() => this.#mounting?.()); // a no-op once something else rendered it
-    }
+    // A finished answer (a history) renders later, under a frame budget shared by all, and
+    // only once the browser finds it relevant: near the viewport, found in the page, focused.
+    // Until then it holds its source as plain text in a `content-visibility: auto` box, which
+    // costs no layout off screen and is still found by find-in-page: a long conversation
+    // opens without rendering the markdown of the hundreds of answers nobody scrolled to.
+    // (Where that event is unknown, every one renders in the shared frames.)
+    const answer = this.answerBody!;
+    if (this.status === 'streaming' || this.author === 'user' || document.visibilityState === 'hidden')
+      return this.#mountViews();
+    this.#mounting = () => this.#mountViews();
+    if (!('oncontentvisibilityautostatechange' in answer)) return renderLater(() => this.#mounting?.()); // a no-op once rendered
+    answer.classList.add('later');
+    answer.textContent = this.#text.answer;
+    // At once, before this frame paints: the browser finds few answers relevant at a time.
+    answer.addEventListener(
+      'contentvisibilityautostatechange',
+      (event) => (event as ContentVisibilityAutoStateChangeEvent).skipped || this.#mounting?.(),
+    );
   }
 
   /** The deferred first render of the blocks, while it waits. */
   #mounting?: () => void;
 
-  /** Waiting for the element waits for its blocks too: they render now if still deferred. */
+  /**
+   * A finished message's first render (its shadow DOM) waits its turn in the shared frames too,
+   * the latest first: a history of hundreds of messages shows its end after a short task, the
+   * earlier ones following frame by frame, instead of building them all in one long task.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.hasUpdated || this.status === 'streaming' || document.visibilityState === 'hidden')
+      return super.scheduleUpdate();
+    return new Promise<void>((resolve) => {
+      this.#rendering = () => {
+        this.#rendering = undefined;
+        resolve(super.scheduleUpdate() as undefined);
+      };
+      renderLater(() => this.#rendering?.());
+    });
+  }
+
+  /** The first render, while it waits its turn. */
+  #rendering?: () => void;
+
+  /** Waiting for the element renders it now if it waits its turn, and its blocks too. */
   protected override async getUpdateComplete(): Promise<boolean> {
+    this.#rendering?.();
     const done = await super.getUpdateComplete();
     this.#mounting?.();
     return done;
@@ -224,6 +262,8 @@ export class SseMessage extends LitElement {
   /** Puts the text into the rendered blocks: markdown views for answers, plain text for the reader. */
   #mountViews(): void {
     this.#mounting = undefined;
+    this.answerBody!.className = 'markdown'; // no longer the plain-text stand-in
+    this.answerBody!.textContent = '';
     for (const view of Object.values(this.#views)) view?.dispose();
     this.#views = {};
     const options: MarkdownViewOptions = {
@@ -278,6 +318,7 @@ export class SseMessage extends LitElement {
 
   /** Renders pending text now rather than at the next frame. */
   flush(): void {
+    this.#rendering?.();
     this.#mounting?.();
     this.#views.think?.flush();
     this.#views.answer?.flush();
@@ -490,9 +531,11 @@ export class SseMessage extends LitElement {
     </div>`;
   }
 
-  /** The defaults, with what the host replaced. */
+  /** The defaults, with what the host replaced (merged once per `strings` object: all messages share it). */
   #strings(): SseChatStrings {
-    return { ...DEFAULT_STRINGS, ...this.strings };
+    let strings = merged.get(this.strings);
+    if (!strings) merged.set(this.strings, (strings = { ...DEFAULT_STRINGS, ...this.strings }));
+    return strings;
   }
 
   #summary(): string {

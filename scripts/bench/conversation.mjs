@@ -215,6 +215,12 @@ export function reportConversation({ ours, floor }, pace) {
   row(['worst input delay while loading', ms(ours?.load.inputDelayMaxMs), ms(floor?.load.inputDelayMaxMs), '']);
   row(['history response → settled', ms(ours?.load.settledMs), ms(floor?.load.settledMs), '']);
   row([
+    'messages rendered when settled',
+    ours ? String(ours.load.rendered) : '–',
+    floor ? String(floor.load.rendered) : '–',
+    'off-screen may wait',
+  ]);
+  row([
     'main-thread busy, load',
     ours ? `${ms(ours.load.busyMs)}${ratio ? ` (${ratio.toFixed(2)}×)` : ''}` : '–',
     ms(floor?.load.busyMs),
