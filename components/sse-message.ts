@@ -198,8 +198,7 @@ export class SseMessage extends LitElement {
     // opens without rendering the markdown of the hundreds of answers nobody scrolled to.
     // (Where that event is unknown, every one renders in the shared frames.)
     const answer = this.answerBody!;
-    if (this.status === 'streaming' || this.author === 'user' || document.visibilityState === 'hidden')
-      return this.#mountViews();
+    if (!this.#lazy) return this.#mountViews();
     this.#mounting = () => this.#mountViews();
     if (!('oncontentvisibilityautostatechange' in answer)) return renderLater(() => this.#mounting?.()); // a no-op once rendered
     answer.classList.add('later');
@@ -213,6 +212,8 @@ export class SseMessage extends LitElement {
 
   /** The deferred first render of the blocks, while it waits. */
   #mounting?: () => void;
+  /** A finished answer whose markdown (and toolbar) waits to be rendered: see `firstUpdated()`. */
+  #lazy = false;
 
   /**
    * A finished message's first render (its shadow DOM) waits its turn in the shared frames too,
@@ -237,9 +238,9 @@ export class SseMessage extends LitElement {
   /** Waiting for the element renders it now if it waits its turn, and its blocks too. */
   protected override async getUpdateComplete(): Promise<boolean> {
     this.#rendering?.();
-    const done = await super.getUpdateComplete();
-    this.#mounting?.();
-    return done;
+    await super.getUpdateComplete();
+    this.#mounting?.(); // and the toolbar, in one more update
+    return super.getUpdateComplete();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -262,6 +263,8 @@ export class SseMessage extends LitElement {
   /** Puts the text into the rendered blocks: markdown views for answers, plain text for the reader. */
   #mountViews(): void {
     this.#mounting = undefined;
+    if (this.#lazy) this.requestUpdate(); // the toolbar
+    this.#lazy = false;
     this.answerBody!.className = 'markdown'; // no longer the plain-text stand-in
     this.answerBody!.textContent = '';
     for (const view of Object.values(this.#views)) view?.dispose();
@@ -287,6 +290,9 @@ export class SseMessage extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Decided once, before the first render: its toolbar waits for the markdown too.
+    if (!this.hasUpdated)
+      this.#lazy = this.status !== 'streaming' && this.author !== 'user' && document.visibilityState !== 'hidden';
     if (changed.has('status') && this.status !== 'streaming') {
       this.thinking = false;
       if (this.#thinkStartedAt !== undefined && this.thoughtMs === undefined)
@@ -483,7 +489,7 @@ export class SseMessage extends LitElement {
     const actions = this.actions.split(/\s+/);
     const has = (action: string) => actions.includes(action);
     if (this.author === 'user') return this.#questionActions(has);
-    if (this.status === 'streaming' || this.status === 'pending') return nothing;
+    if (this.status === 'streaming' || this.status === 'pending' || this.#lazy) return nothing;
     const regenerate = this.last && has('regenerate');
     if (!has('copy') && !has('feedback') && !regenerate && !(this.versions! > 1)) return nothing;
     const strings = this.#strings();
