@@ -307,6 +307,7 @@ export class SseMessage extends LitElement {
    */
   appendText(block: BlockName, text: string): void {
     if (!text) return;
+    this.#mounting?.(); // an answer waiting to render (a history answer now resumed) shows its text now
     this.#text[block] += text;
     if (block === 'think') {
       this.#thinkStarted();

@@ -81,4 +81,17 @@ describe('<sse-message>: finished answers render when relevant', () => {
     expect(answerOf(question).textContent).to.equal('# not markdown');
     expect(answerOf(question).classList.contains('later')).to.equal(false);
   });
+
+  it('an answer waiting to render that streams again (a resumed history answer) shows its text at once', async () => {
+    const { log, messages } = await longLog(40);
+    const first = messages[0]!; // far above the view: waiting
+    await frames(3);
+    expect(rendered(first)).to.equal(false);
+    first.status = 'streaming';
+    await frames(1);
+    first.appendText('answer', 'More _appended_ text.\n\n');
+    await until(() => answerOf(first).querySelector('em')?.textContent === 'appended', 3000, 'the appended text');
+    expect(answerOf(first).querySelector('h1')!.textContent).to.equal('Answer 0');
+    expect(log.scrollTop, 'still at the end').to.be.above(0);
+  });
 });
