@@ -352,6 +352,7 @@ export class SseMessage extends LitElement {
       this.thoughtMs = undefined;
     }
     if (!this.hasUpdated) return;
+    this.#mounting?.(); // a new text for an answer still waiting to render: rendered now, not the stale stand-in
     if (this.author === 'user' && block === 'answer') this.answerBody!.textContent = value;
     else this.#views[block]?.replace(value);
     if (this.status !== 'streaming') this.#views[block]?.end();

@@ -94,4 +94,14 @@ describe('<sse-message>: finished answers render when relevant', () => {
     expect(answerOf(first).querySelector('h1')!.textContent).to.equal('Answer 0');
     expect(log.scrollTop, 'still at the end').to.be.above(0);
   });
+
+  it('an answer waiting to render that gets a new text renders it then (never its old stand-in)', async () => {
+    const { messages } = await longLog(40);
+    const first = messages[0]!;
+    await frames(3);
+    expect(answerOf(first).textContent).to.equal(source(0));
+    first.answer = '# Replaced\n';
+    await until(() => answerOf(first).querySelector('h1')?.textContent === 'Replaced', 3000, 'the new text rendered');
+    expect(answerOf(first).textContent).not.to.contain('Answer 0');
+  });
 });
