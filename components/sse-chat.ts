@@ -4,6 +4,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { ChatRequestBuilder } from '../src/chat-request.js';
 import { DEFAULT_CONFIG, type StatusDetail, type StreamStats } from '../src/stream-types.js';
 import type { HistoryMessage } from '../src/history.js';
+import { normalizeHeaders, resolveUrl } from '../src/http.js';
 import { randomId } from '../src/random-id.js';
 import type { Highlighter } from './markdown-view.js';
 import { VERSION } from '../src/version.js';
@@ -344,12 +345,10 @@ export class SseChat extends LitElement {
     this.requestUpdate(); // the binding holds the choice, so another version's (none) replaces it
     emit(this, 'sse-feedback', { message: snapshot(entry), value });
     if (!this.feedbackEndpoint) return;
-    const headers = new Headers(this.headers);
-    headers.set('content-type', 'application/json');
     const body = { conversation_id: this.conversationId, message_id: entry.messageId, value };
-    (this.fetch ?? fetch)(new URL(this.feedbackEndpoint, location.href).href, {
+    (this.fetch ?? fetch)(resolveUrl(this.feedbackEndpoint), {
       method: 'POST',
-      headers,
+      headers: { ...normalizeHeaders(this.headers), 'content-type': 'application/json' },
       body: JSON.stringify(body),
     }).catch((error: unknown) => console.warn('sse-chat: could not send the feedback:', error));
   }
