@@ -57,6 +57,8 @@ export interface LoadMetrics extends FrameMetrics {
   responseMs: number;
   /** ms from the response to the first message painted in the log's box. */
   firstVisibleMs: number | null;
+  /** ms from the response to the frame that first had a message in the log's box, laid out (it paints it next). */
+  firstLaidOutMs: number | null;
   /** ms from the response until the load settled (the messages in view rendered, the frames quiet again). */
   settledMs: number;
   /** Messages whose markdown was rendered when the load settled (ours renders those near the view). */
@@ -208,12 +210,13 @@ async function load(expected: number): Promise<LoadMetrics> {
   );
   frames.start(t0);
   let firstVisibleAt: number | null = null;
-  let seen = false;
-  const probe = (now: number) => {
-    if (seen)
-      firstVisibleAt = now; // the frame after the one that saw it: that one has painted
+  let seenAt: number | null = null;
+  const probe = () => {
+    // The frame after the one that saw it (that one has painted by then); performance.now()
+    // rather than the frame's timestamp, which can precede the end of a long task before it.
+    if (seenAt !== null) firstVisibleAt = performance.now();
     else {
-      seen = anyVisible();
+      if (anyVisible()) seenAt = performance.now();
       requestAnimationFrame(probe);
     }
   };
@@ -229,7 +232,8 @@ async function load(expected: number): Promise<LoadMetrics> {
       quiet = 0;
     } else quiet++;
     previous = now;
-    if (renderedAt === null && viewRendered(expected)) renderedAt = now;
+    // Rendering can change heights and bring a waiting answer into the box: not settled then.
+    renderedAt = viewRendered(expected) ? (renderedAt ?? now) : null;
     if ((renderedAt !== null && quiet >= QUIET_FRAMES) || now - t0 > SETTLE_CAP_MS) break;
   }
   const t1 = Math.max(lastBusy, renderedAt ?? lastBusy);
@@ -245,6 +249,7 @@ async function load(expected: number): Promise<LoadMetrics> {
   return {
     responseMs: responseAt - t0,
     firstVisibleMs: firstVisibleAt === null ? null : firstVisibleAt - responseAt,
+    firstLaidOutMs: seenAt === null ? null : seenAt - responseAt,
     settledMs: t1 - responseAt,
     rendered: parts().messages.filter(isRendered).length,
     composerMs: late.length ? Math.max(...late.map((key) => key.handled)) - responseAt : 0,

@@ -331,13 +331,14 @@ export class SseChat extends LitElement {
   /** A message's version switcher: that version shows in its place. */
   #onVersion(event: SseVersionEvent): void {
     const entry = this.#entryOf(event);
-    if (entry && entry.status !== 'streaming') showVersion(entry, event.detail.version);
-    this.requestUpdate();
+    if (entry && entry.status !== 'streaming') {
+      showVersion(entry, event.detail.version);
+      this.requestUpdate();
+    }
   }
 
   /** A message's good / bad button: told to the page with the message, and to the server. */
   #onFeedback(event: SseFeedbackEvent): void {
-    if (event.detail.message) return; // ours, re-fired below
     const entry = this.#entryOf(event);
     if (!entry) return;
     const { value } = event.detail;
@@ -367,11 +368,13 @@ export class SseChat extends LitElement {
       return;
     }
     // ArrowUp in an empty text box edits the last question (when it has its edit button).
-    const question = this.renderRoot.querySelector<SseMessage>('sse-message[author="user"][last]');
-    if (event.key === 'ArrowUp' && !this.input.value && question?.shadowRoot?.querySelector('[part=action-edit]')) {
-      event.preventDefault();
-      void question.startEdit();
-      return;
+    if (event.key === 'ArrowUp' && !this.input.value) {
+      const question = this.renderRoot.querySelector<SseMessage>('sse-message[author="user"][last]');
+      if (question?.shadowRoot?.querySelector('[part=action-edit]')) {
+        event.preventDefault();
+        void question.startEdit();
+        return;
+      }
     }
     if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.ctrlKey || event.metaKey) return;
     // Enter that confirms an IME composition (Japanese, Chinese, Korean…) is not a send.
@@ -409,7 +412,7 @@ export class SseChat extends LitElement {
    * answer is regenerated (`regenerate` in the request). Resolves when the new answer ends.
    */
   async regenerate(): Promise<void> {
-    if (this.isUpdatePending) await this.updateComplete;
+    await this.#settled();
     const entry = this.entries.at(-1);
     if (this.#answers.busy || entry?.author !== 'assistant') return;
     const regenerate = regenerateEntry(entry);
@@ -425,13 +428,14 @@ export class SseChat extends LitElement {
    * `stop-endpoint`). The server is told which answer is replaced (`edit` in the request).
    */
   async edit(text: string): Promise<void> {
-    if (this.isUpdatePending) await this.updateComplete;
+    await this.#settled();
     let index = this.entries.length;
     while (index-- > 0 && this.entries[index]!.author !== 'user');
     if (!String(text ?? '').trim() || index < 0) return this.#send(text);
+    // Stopped first: a stream ending gives its entry the id the server knows it by.
+    if (this.#answers.busy) this.stop();
     const answer = this.entries[index + 1];
     const edit = answer && newestId(answer);
-    if (this.#answers.busy) this.stop();
     this.entries = this.entries.slice(0, index);
     return this.#send(text, edit);
   }
@@ -441,9 +445,7 @@ export class SseChat extends LitElement {
     if (!content) return;
     this.#waitingSend.abort(SUPERSEDED);
     const call = (this.#waitingSend = new AbortController()).signal;
-    // A conversation switch or history load under way first, and any that starts meanwhile
-    // (a switch while waiting): the question belongs after the history it is asked in.
-    for (let pending = this.#pendingBeforeSend(); pending; pending = this.#pendingBeforeSend()) await pending;
+    await this.#settled();
     // stop() or a newer send() meanwhile calls this one off: shown, never asked.
     const calledOff = call.aborted;
     if (!calledOff && this.#answers.busy) this.stop();
@@ -461,8 +463,16 @@ export class SseChat extends LitElement {
     await this.#answers.ask(answer, messages, { edit });
   }
 
+  /**
+   * A conversation switch or history load under way, and any that starts meanwhile (a switch
+   * while waiting): a question, a regenerate or an edit belongs after the history it is asked in.
+   */
+  async #settled(): Promise<void> {
+    for (let pending = this.#pending(); pending; pending = this.#pending()) await pending;
+  }
+
   /** What a question must wait for: an update under way (a switch), then a history load. */
-  #pendingBeforeSend(): Promise<unknown> | undefined {
+  #pending(): Promise<unknown> | undefined {
     return this.isUpdatePending ? this.updateComplete : this.#history.complete;
   }
 

@@ -16,9 +16,13 @@ function renderLater(render: () => void): void {
 }
 function renderSome(): void {
   const deadline = performance.now() + 8;
-  do later.pop()?.();
-  while (later.length && performance.now() < deadline);
-  if (later.length) requestAnimationFrame(renderSome);
+  try {
+    do later.pop()?.();
+    while (later.length && performance.now() < deadline);
+  } finally {
+    // Also after a render that threw: the others still get their frames.
+    if (later.length) requestAnimationFrame(renderSome);
+  }
 }
 
 /**
@@ -228,8 +232,18 @@ export class SseMessage extends LitElement {
         this.#rendering = undefined;
         resolve(super.scheduleUpdate() as undefined);
       };
-      renderLater(() => this.#rendering?.());
+      this.#queueRender();
     });
+  }
+
+  /** Into the queue; a message removed meanwhile (a history replaced) is skipped, queued again if it comes back. */
+  #queueRender(): void {
+    renderLater(() => this.isConnected && this.#rendering?.());
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.#rendering) this.#queueRender();
   }
 
   /** The first render, while it waits its turn. */

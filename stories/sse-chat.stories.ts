@@ -629,7 +629,8 @@ const editedScript = answerScript(ANSWER, { paceMs: 8 });
 /**
  * The reader's last question put back into its inline editor (its edit button, or ArrowUp in
  * the empty composer): Enter sends the new text in place of the question and its answer,
- * Shift+Enter is a new line, Escape cancels.
+ * Shift+Enter is a new line, Escape cancels. The play function opens it and checks the editor;
+ * the keys are tested in test/elements/regenerate-edit.test.ts.
  */
 export const EditingLastQuestion: Story = chatStory({
   name: 'Editing the last question',

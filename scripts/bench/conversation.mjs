@@ -205,21 +205,22 @@ export function reportConversation({ ours, floor }, pace) {
   /** @type {string[][]} */
   const rows = [['figure', '<sse-chat>', 'innerHTML floor', 'target']];
   const row = (/** @type {string[]} */ cells) => rows.push(cells);
+  /** One figure of both variants, `–` for one that did not run. */
+  const both = (/** @type {(run: ConversationRun) => string} */ figure) => [
+    ours ? figure(ours) : '–',
+    floor ? figure(floor) : '–',
+  ];
   row([
     'history response → first message painted',
     ms(ours?.load.firstVisibleMs),
     ms(floor?.load.firstVisibleMs),
     '≤ 100 ms',
   ]);
+  row(['  (laid out in the frame that paints it)', ...both((r) => ms(r.load.firstLaidOutMs)), '']);
   row(['history response → composer responds', ms(ours?.load.composerMs), ms(floor?.load.composerMs), '']);
   row(['worst input delay while loading', ms(ours?.load.inputDelayMaxMs), ms(floor?.load.inputDelayMaxMs), '']);
   row(['history response → settled', ms(ours?.load.settledMs), ms(floor?.load.settledMs), '']);
-  row([
-    'messages rendered when settled',
-    ours ? String(ours.load.rendered) : '–',
-    floor ? String(floor.load.rendered) : '–',
-    'off-screen may wait',
-  ]);
+  row(['messages rendered when settled', ...both((r) => String(r.load.rendered)), 'off-screen may wait']);
   row([
     'main-thread busy, load',
     ours ? `${ms(ours.load.busyMs)}${ratio ? ` (${ratio.toFixed(2)}×)` : ''}` : '–',
@@ -227,25 +228,15 @@ export function reportConversation({ ours, floor }, pace) {
     '≤ 1.5× floor',
   ]);
   row(['longest task, load', ms(ours?.load.longTaskMaxMs), ms(floor?.load.longTaskMaxMs), '≤ 50 ms']);
-  row([
-    'long frames, load (longest)',
-    ours ? `${ours.load.longFrames} (${ms(ours.load.longFrameMaxMs)})` : '–',
-    floor ? `${floor.load.longFrames} (${ms(floor.load.longFrameMaxMs)})` : '–',
-    '',
-  ]);
-  row(['JS heap after load (GC)', ours ? mb(ours.loaded.heap) : '–', floor ? mb(floor.loaded.heap) : '–', '']);
+  row(['long frames, load (longest)', ...both((r) => `${r.load.longFrames} (${ms(r.load.longFrameMaxMs)})`), '']);
+  row(['JS heap after load (GC)', ...both((r) => mb(r.loaded.heap)), '']);
   row([
     'JS heap per message',
     mo ? `${(mo.heap / CONVERSATION_MESSAGES / 1000).toFixed(1)} KB` : '–',
     mf ? `${(mf.heap / CONVERSATION_MESSAGES / 1000).toFixed(1)} KB` : '–',
     'stated',
   ]);
-  row([
-    'DOM nodes (through shadow roots)',
-    ours ? fmtMs(ours.loaded.nodes) : '–',
-    floor ? fmtMs(floor.loaded.nodes) : '–',
-    '',
-  ]);
+  row(['DOM nodes (through shadow roots)', ...both((r) => fmtMs(r.loaded.nodes)), '']);
   row([
     'DOM nodes per message',
     mo ? (mo.nodes / CONVERSATION_MESSAGES).toFixed(0) : '–',
