@@ -44,15 +44,31 @@ export function createChatRoute({ store, pingMs, requestOptions, connection, tra
     if (!answer) {
       // A resume never starts a generation: the answer it asks for is gone or never was.
       if (resume) throw new HttpError(404, `unknown message_id ${messageId ?? '(none given)'}`);
+      const prompt = promptOf(body.messages);
+      const messages = Array.isArray(body.messages) ? body.messages : [];
+      // The answers it replaces count only when known and of the same conversation.
+      const regenerated = await related(store, regenerates, conversationId);
+      const edited = await related(store, edits, conversationId);
       answer = await store.create({
         messageId: messageId ?? randomUUID(),
         conversationId,
-        prompt: promptOf(body.messages),
-        messages: Array.isArray(body.messages) ? body.messages : [],
-        regenerates,
-        edits,
+        prompt,
+        messages,
+        regenerates: regenerated?.messageId ?? null,
+        edits: edited?.messageId ?? null,
+        version: regenerated ? (regenerated.version ?? 0) + 1 : 0,
         ...requestOptions?.(query),
       });
+      // A replaced answer still running is stopped, as `POST /stop` would: its producer ends.
+      for (const replaced of new Set([regenerated, edited])) {
+        if (!replaced || replaced.done) continue;
+        try {
+          await store.stop(replaced.messageId);
+        } catch (error) {
+          // The new answer is started: a replaced one left running is not worth failing it.
+          console.error(`[sse-chat server] could not stop the replaced answer ${replaced.messageId}:`, error);
+        }
+      }
     }
 
     /** @type {import('./memory-store.js').ConnectionRecord} */
@@ -92,6 +108,18 @@ export function createChatRoute({ store, pingMs, requestOptions, connection, tra
       if (open?.size === 0) streams.delete(id);
     });
   };
+}
+
+/**
+ * The answer `id` names when the store has it and it is of the conversation, else undefined.
+ * @param {import('./handler.js').AnswerStore} store
+ * @param {string | null} id
+ * @param {string | null} conversationId
+ * @returns {Promise<Answer | undefined>}
+ */
+async function related(store, id, conversationId) {
+  const answer = id === null ? undefined : await store.get(id);
+  return answer && answer.conversationId === conversationId ? answer : undefined;
 }
 
 /**

@@ -51,6 +51,7 @@ export function createHistoryRoute(store, snapshot) {
     const replaced = new Set();
     answers.forEach((answer, i) => {
       for (const id of [answer.regenerates, answer.edits]) {
+        // Only a later answer replaces: a Redis conversation list may hold an id twice (an expired id created anew).
         if (id && (places.get(id) ?? i) < i) replaced.add(id);
       }
     });
@@ -95,6 +96,7 @@ export function createHistoryRoute(store, snapshot) {
       // Each step goes to an earlier answer: the chain ends.
       for (let place = places.get(answer.messageId) ?? 0, id = answer.regenerates; id;) {
         const earlier = places.get(id);
+        // Only earlier places: a Redis list may hold an id twice (an expired id created anew), and a loop must end.
         if (earlier === undefined || earlier >= place) break;
         const version = answers[earlier];
         chain.unshift(version);

@@ -83,10 +83,13 @@ import { runProducer } from './producer.js';
  * @property {readonly unknown[]} [messages]  the conversation, handed to the producer
  * @property {number} [chunkMs]  the request's pacing, handed to the producer
  * @property {number} [size]  the request's answer size, handed to the producer
- * @property {string | null} [regenerates]  the message id of the answer this one regenerates
- *   (kept only when that answer is known and of the same conversation)
+ * @property {string | null} [regenerates]  the message id of the answer this one regenerates,
+ *   stored as given (the chat route passes it only when that answer is known and of the same
+ *   conversation)
  * @property {string | null} [edits]  the message id of the answer whose question this one's
- *   replaces (likewise)
+ *   replaces, stored as given (likewise)
+ * @property {number} [version]  how many earlier versions the answer has, stored as given (the
+ *   chat route: 1 + the version of the answer it regenerates, else 0)
  */
 
 export class Job {
@@ -271,27 +274,13 @@ export function createMemoryStore(options) {
     messages = [],
     chunkMs,
     size,
-    regenerates,
-    edits,
+    regenerates = null,
+    edits = null,
+    version = 0,
   } = {}) {
     if (closed) throw new Error('job store is closed');
     if (jobs.has(messageId)) throw new Error(`job ${messageId} already exists`);
-    // An unknown answer, or one of another conversation, is ignored.
-    /** @param {string | null | undefined} id */
-    const related = (id) => {
-      const other = id ? jobs.get(id) : undefined;
-      return other && other.conversationId === conversationId ? other : undefined;
-    };
-    const regenerated = related(regenerates);
-    const job = new Job({
-      messageId,
-      conversationId,
-      prompt,
-      now,
-      regenerates: regenerated?.messageId ?? null,
-      edits: related(edits)?.messageId ?? null,
-      version: regenerated ? regenerated.version + 1 : 0,
-    });
+    const job = new Job({ messageId, conversationId, prompt, now, regenerates, edits, version });
     jobs.set(messageId, job);
     produce(job, { messages, chunkMs, size });
     evict();

@@ -57,29 +57,22 @@ return seq
 `;
 
 /**
- * Creates an answer unless its id is taken (→ {0}); takes the lease and joins the conversation.
- * The answers it regenerates (KEYS[4], id ARGV[8]) and edits (KEYS[5], id ARGV[9]) are kept
- * when they exist in the same conversation; its version is 1 + the regenerated one's, else 0.
- * → {1, regenerates, edits, version}.
+ * Creates an answer unless its id is taken (→ 0, else 1); takes the lease and joins the
+ * conversation. `regenerates`, `edits` (ARGV[8], ARGV[9]) and `version` (ARGV[10]) are stored
+ * as given: the chat route checks them.
  */
 const CREATE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return {0} end
-local regenerates, edits, version = '', '', 0
-if ARGV[8] ~= '' and redis.call('HGET', KEYS[4], 'conversationId') == ARGV[1] then
-  regenerates = ARGV[8]
-  version = (tonumber(redis.call('HGET', KEYS[4], 'version') or '0') or 0) + 1
-end
-if ARGV[9] ~= '' and redis.call('HGET', KEYS[5], 'conversationId') == ARGV[1] then edits = ARGV[9] end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'conversationId', ARGV[1], 'prompt', ARGV[2], 'createdAt', ARGV[3],
   'lastSeq', '0', 'done', '0', 'generations', '1', 'owner', ARGV[5],
-  'regenerates', regenerates, 'edits', edits, 'version', tostring(version))
+  'regenerates', ARGV[8], 'edits', ARGV[9], 'version', ARGV[10])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[6])
 if ARGV[1] ~= '' then
   redis.call('RPUSH', KEYS[3], ARGV[7])
   redis.call('PEXPIRE', KEYS[3], ARGV[4])
 end
-return {1, regenerates, edits, tostring(version)}
+return 1
 `;
 
 /** Renews the leases (KEYS) this instance holds; returns the indexes (1-based) of those it no longer holds. */
@@ -416,36 +409,30 @@ export function createRedisStore(options) {
     messages = [],
     chunkMs,
     size,
-    regenerates,
-    edits,
+    regenerates = null,
+    edits = null,
+    version = 0,
   } = {}) {
     return redisCall(async () => {
       if (closed) throw new Error('the store is closed');
       const createdAt = now();
-      const made = /** @type {unknown[]} */ (
-        await run(
-          CREATE,
-          [
-            keys.meta(messageId),
-            keys.lease(messageId),
-            keys.conversation(conversationId ?? ''),
-            keys.meta(regenerates ?? ''),
-            keys.meta(edits ?? ''),
-          ],
-          [
-            conversationId ?? '',
-            prompt,
-            createdAt,
-            ttlMs,
-            instance,
-            leaseMs,
-            messageId,
-            regenerates ?? '',
-            edits ?? '',
-          ],
-        )
+      const made = await run(
+        CREATE,
+        [keys.meta(messageId), keys.lease(messageId), keys.conversation(conversationId ?? '')],
+        [
+          conversationId ?? '',
+          prompt,
+          createdAt,
+          ttlMs,
+          instance,
+          leaseMs,
+          messageId,
+          regenerates ?? '',
+          edits ?? '',
+          String(version),
+        ],
       );
-      if (Number(made[0]) !== 1) {
+      if (Number(made) !== 1) {
         // Another instance created it first: follow that one. (Gone again already — expired
         // in between — is answered 503, and the client asks again.)
         const existing = await load(messageId);
@@ -457,9 +444,9 @@ export function createRedisStore(options) {
         prompt,
         createdAt: String(createdAt),
         generations: '1',
-        regenerates: String(made[1] ?? ''),
-        edits: String(made[2] ?? ''),
-        version: String(made[3] ?? '0'),
+        regenerates: regenerates ?? '',
+        edits: edits ?? '',
+        version: String(version),
       };
       const answer = new RedisAnswer(state, messageId, meta);
       produce(new RedisAnswer(state, messageId, meta), { messages, chunkMs, size });

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { scriptFor } from '../answer-script.js';
-import { decodeTexts, fakeTime, readBody, startServer } from './helpers.js';
+import { fakeTime, readBody, startServer } from './helpers.js';
 
 /** Answers asked over HTTP use `chunk_ms=0` (no clock); those created directly run on a fake clock. */
 const time = fakeTime();
@@ -206,31 +206,100 @@ test('a resume or an attach to an existing answer ignores them', async () => {
   assert.deepEqual(await history(conversation_id), before);
 });
 
-test('an earlier version that was stopped is marked stopped; one still pending gives its text so far', async () => {
+/**
+ * Whether `texts` so far are a start of the full scripted `script`: the think text a prefix of
+ * its think, and the answer text (if any yet) a prefix of its answer with the think complete.
+ * @param {{think: string, answer: string}} texts
+ * @param {{think: string, answer: string}} script
+ */
+function startOf(texts, script) {
+  return (
+    script.think.startsWith(texts.think) &&
+    script.answer.startsWith(texts.answer) &&
+    (texts.answer === '' || texts.think === script.think)
+  );
+}
+
+test('an earlier version that was stopped is marked stopped, with its text so far; a running one is stopped by the regenerate', async () => {
   const conversation_id = 'conv-p';
-  const stopped = server.api.jobs.create({ messageId: 'p-1', conversationId: conversation_id, prompt: 'hello' });
-  time.advance(10 * 60);
+  server.api.jobs.create({ messageId: 'p-1', conversationId: conversation_id, prompt: 'hello' });
+  time.advance(10 * 200);
   assert.ok(server.api.jobs.stop('p-1'));
-  // p-2 regenerates p-1, and is itself still running when p-3 regenerates it.
+  // p-2 regenerates p-1 (created directly: the store stores what it is given), and is still
+  // running when p-3 regenerates it: the regenerate stops it.
   const pending = server.api.jobs.create({
     messageId: 'p-2',
     conversationId: conversation_id,
     prompt: 'hello',
     regenerates: 'p-1',
+    version: 1,
   });
   time.advance(10 * 30);
   assert.equal(pending.done, false);
   await ask({ conversation_id, message_id: 'p-3', prompt: 'hello', regenerate: 'p-2' });
+  assert.deepEqual([pending.done, pending.stopped], [true, true], 'the replaced answer is stopped');
   const messages = await history(conversation_id);
   assert.deepEqual(
     messages.map((m) => m.id),
     ['p-3:q', 'p-3'],
   );
-  assert.deepEqual(messages[1].versions, [
-    { id: 'p-1', think: stopped.think, answer: stopped.answer, stopped: true },
-    { id: 'p-2', ...decodeTexts(pending.log) },
-  ]);
-  assert.ok(decodeTexts(pending.log).think.length > 0);
+  const versions = messages[1].versions;
+  assert.deepEqual(
+    versions.map((/** @type {any} */ v) => [v.id, v.stopped]),
+    [
+      ['p-1', true],
+      ['p-2', true],
+    ],
+  );
+  // Checked against the script, not against the fields history reads.
+  assert.ok(versions[0].answer.length > 0, 'p-1 got into its answer before it was stopped');
+  assert.ok(startOf(versions[0], scriptFor('hello')), 'p-1: a start of its script');
+  assert.ok(versions[0].answer.length < scriptFor('hello').answer.length, 'p-1 was cut short');
+  assert.ok(versions[1].think.length > 0);
+  assert.ok(startOf(versions[1], scriptFor('hello', { version: 1 })), 'p-2: a start of its script');
   assert.deepEqual({ think: job('p-3').think, answer: job('p-3').answer }, scriptFor('hello', { version: 2 }));
-  server.api.jobs.stop('p-2');
+});
+
+test('a regenerate or an edit of a running answer stops it: its producer ends, its stream ends stopped', async () => {
+  for (const [old, field, next] of [
+    ['run-1', 'regenerate', 'run-2'],
+    ['run-3', 'edit', 'run-4'],
+  ]) {
+    const conversation_id = `conv-${old}`;
+    // A slow answer (chunk_ms=10, on the fake clock), still running.
+    const res = await fetch(`${server.base}/chat?chunk_ms=10`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ conversation_id, message_id: old, messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    assert.equal(res.status, 200);
+    time.advance(10 * 20);
+    assert.equal(job(old).done, false);
+    assert.ok(job(old).lastSeq > 0);
+
+    const replaced = await ask({ conversation_id, message_id: next, prompt: 'hello', [field]: old });
+    assert.equal(replaced.status, 200);
+    const debug = await server.debug(old);
+    assert.deepEqual([debug.done, debug.stopped], [true, true], `${field}: the old answer is stopped`);
+    const { text } = await readBody(res);
+    assert.match(text, /"status":"stopped"/, `${field}: its stream ends with the stopped finish`);
+    const lastSeq = job(old).lastSeq;
+    time.advance(10 * 100);
+    assert.equal(job(old).lastSeq, lastSeq, `${field}: its producer emits nothing more`);
+
+    const messages = await history(conversation_id);
+    assert.deepEqual(
+      messages.map((m) => m.id),
+      [`${next}:q`, next],
+    );
+    if (field === 'edit') {
+      assert.equal(messages[1].versions, undefined, 'an edit starts a new chain');
+      continue;
+    }
+    // The regenerated answer is an earlier version, stopped, with its text so far.
+    const [version] = messages[1].versions;
+    assert.deepEqual([messages[1].versions.length, version.id, version.stopped], [1, old, true]);
+    assert.ok(version.think.length > 0);
+    assert.ok(startOf(version, scriptFor('hello')), 'a start of its script');
+  }
 });
